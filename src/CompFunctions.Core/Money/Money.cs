@@ -1,0 +1,54 @@
+using System.Globalization;
+
+namespace CompFunctions.Core.Money;
+
+/// <summary>
+/// An exact amount in one currency. Arithmetic refuses to mix currencies.
+/// The one rounding rule of the product: <see cref="Rounded"/> rounds half away from zero to the
+/// currency's minor unit. Every payout line is rounded once, when it is made; totals are sums of
+/// rounded lines, so a statement's lines always add up to its totals.
+/// </summary>
+public readonly record struct Money(decimal Amount, Currency Currency)
+{
+    public static Money Zero(Currency currency) => new(0m, currency);
+
+    public Money Rounded()
+    {
+        var rounded = Math.Round(Amount, Currency.MinorUnits, MidpointRounding.AwayFromZero);
+        // Adding a zero that has the minor unit's scale makes 50 print as 50.00, as money should.
+        return this with { Amount = rounded + new decimal(0, 0, 0, false, (byte)Currency.MinorUnits) };
+    }
+
+    public bool IsZero => Amount == 0m;
+
+    public static Money operator +(Money left, Money right)
+    {
+        EnsureSameCurrency(left, right);
+        return new Money(left.Amount + right.Amount, left.Currency);
+    }
+
+    public static Money operator -(Money value) => value with { Amount = -value.Amount };
+
+    /// <summary>Multiplies by a factor (e.g. a rate); the result is not rounded.</summary>
+    public Money Times(decimal factor) => this with { Amount = Amount * factor };
+
+    /// <summary>The amount with exactly the currency's minor-unit digits, invariant culture: <c>480.00</c>.</summary>
+    public string ToInvariantString() =>
+        Rounded().Amount.ToString("F" + Currency.MinorUnits.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+
+    /// <summary>Human form with grouping, for reasons a rep reads: <c>48,000.00 USD</c>.</summary>
+    public string ToDisplayString() =>
+        Rounded().Amount.ToString("N" + Currency.MinorUnits.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture)
+        + " " + Currency.Code;
+
+    public override string ToString() => ToInvariantString() + " " + Currency.Code;
+
+    private static void EnsureSameCurrency(Money left, Money right)
+    {
+        if (left.Currency != right.Currency)
+        {
+            throw new InvalidOperationException(
+                $"Cannot add {left.Currency} and {right.Currency}: amounts in different currencies need an exchange rate.");
+        }
+    }
+}

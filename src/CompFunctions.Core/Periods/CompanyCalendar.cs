@@ -1,0 +1,45 @@
+namespace CompFunctions.Core.Periods;
+
+/// <summary>
+/// Decides dates and periods in the company's time zone (an IANA id such as
+/// <c>America/Los_Angeles</c>), never in UTC or the server's zone.
+/// </summary>
+public sealed class CompanyCalendar
+{
+    public CompanyCalendar(string timeZoneId)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(timeZoneId);
+        TimeZone = TimeZoneInfo.FindSystemTimeZoneById(timeZoneId);
+        TimeZoneId = timeZoneId;
+    }
+
+    public string TimeZoneId { get; }
+
+    public TimeZoneInfo TimeZone { get; }
+
+    public DateTimeOffset ToLocal(DateTimeOffset instant) => TimeZoneInfo.ConvertTime(instant, TimeZone);
+
+    public DateOnly LocalDate(DateTimeOffset instant) => DateOnly.FromDateTime(ToLocal(instant).DateTime);
+
+    /// <summary>The comp period an instant falls in: the local calendar month.</summary>
+    public CompPeriod PeriodOf(DateTimeOffset instant)
+    {
+        var local = ToLocal(instant);
+        return new CompPeriod(local.Year, local.Month);
+    }
+
+    /// <summary>The instant a local wall-clock time happens on a local date (the earlier one in a DST overlap).</summary>
+    public DateTimeOffset AtLocal(DateOnly date, TimeOnly time)
+    {
+        var local = date.ToDateTime(time, DateTimeKind.Unspecified);
+        while (TimeZone.IsInvalidTime(local))
+        {
+            local = local.AddMinutes(30); // a wall-clock time skipped by a DST jump: take the first valid one after it
+        }
+
+        var offset = TimeZone.IsAmbiguousTime(local)
+            ? TimeZone.GetAmbiguousTimeOffsets(local).Max()
+            : TimeZone.GetUtcOffset(local);
+        return new DateTimeOffset(local, offset);
+    }
+}

@@ -1,0 +1,22 @@
+using CompFunctions.Pipeline;
+using CompFunctions.Pipeline.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
+
+namespace CompFunctions.Functions;
+
+/// <summary>The HTTP routes finance calls (function key), and the anonymous health probe.</summary>
+public sealed class HttpFunctions(StatementEndpoints statements, HealthEndpoint health)
+{
+    [Function(Bindings.Functions.GetStatement)]
+    public Task<IResult> GetStatement(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = Bindings.StatementRoute)] HttpRequest request,
+        string period,
+        string sdrId) =>
+        statements.GetStatementAsync(period, sdrId, request.HttpContext.RequestAborted);
+
+    [Function(Bindings.Functions.Health)]
+    public Task<IResult> Health(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Bindings.HealthRoute)] HttpRequest request) =>
+        health.GetAsync(request.HttpContext.RequestAborted);
+}

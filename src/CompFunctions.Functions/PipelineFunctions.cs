@@ -1,0 +1,30 @@
+using Azure.Storage.Blobs;
+using CompFunctions.Pipeline;
+using CompFunctions.Pipeline.Evaluation;
+using CompFunctions.Pipeline.Ingestion;
+using CompFunctions.Pipeline.Monitoring;
+using Microsoft.Azure.Functions.Worker;
+
+namespace CompFunctions.Functions;
+
+/// <summary>The nightly pipeline's triggers. Each binds its trigger and calls one application service.</summary>
+public sealed class PipelineFunctions(ExportIngestion ingestion, SdrPeriodEvaluation evaluation, NightlyExportCheck nightly)
+{
+    [Function(Bindings.Functions.IngestExport)]
+    public Task IngestExport(
+        [BlobTrigger(Bindings.ExportBlobPath, Connection = Bindings.StorageConnection)] BlobClient export,
+        FunctionContext context) =>
+        ingestion.IngestAsync(export, context.CancellationToken);
+
+    [Function(Bindings.Functions.EvaluateSdrPeriod)]
+    public Task EvaluateSdrPeriod(
+        [QueueTrigger(Bindings.EvaluationQueue, Connection = Bindings.StorageConnection)] string message,
+        FunctionContext context) =>
+        evaluation.HandleAsync(message, context.CancellationToken);
+
+    [Function(Bindings.Functions.NightlyExportCheck)]
+    public Task NightlyExportCheck(
+        [TimerTrigger(Bindings.NightlyCheckSchedule)] TimerInfo timer,
+        FunctionContext context) =>
+        nightly.RunAsync(context.CancellationToken);
+}

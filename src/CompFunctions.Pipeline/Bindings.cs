@@ -1,0 +1,39 @@
+namespace CompFunctions.Pipeline;
+
+/// <summary>
+/// The one source of trigger names and routes. The Functions app's attributes and the local
+/// host's WebJobs attributes and ASP.NET Core routes all use these constants, and a test checks
+/// them against the <c>functions.metadata</c> the Functions SDK generates.
+/// </summary>
+public static class Bindings
+{
+    /// <summary>The app setting (or setting prefix, for identity) of the storage account every trigger and client uses.</summary>
+    public const string StorageConnection = "AzureWebJobsStorage";
+
+    public const string ExportsContainer = "crm-exports";
+    public const string ExportBlobPath = ExportsContainer + "/{name}";
+
+    /// <summary>Where each run's report (counts, missing columns, quarantined rows) is written, named after the export.</summary>
+    public const string ReportsContainer = "export-reports";
+
+    /// <summary>Policy documents: <c>rulesets/{id}.json</c> and <c>plans/{id}.json</c>.</summary>
+    public const string PoliciesContainer = "policies";
+
+    /// <summary>One message per (SDR, period) an export touched.</summary>
+    public const string EvaluationQueue = "evaluate-requests";
+
+    public const string NightlyCheckSchedule = "%Compensation:NightlyCheck:Schedule%";
+
+    public const string StatementRoute = "statements/{period}/{sdrId}";
+    public const string HealthRoute = "health";
+
+    /// <summary>Function names, shared so both hosts log and report the same names.</summary>
+    public static class Functions
+    {
+        public const string IngestExport = "IngestExport";
+        public const string EvaluateSdrPeriod = "EvaluateSdrPeriod";
+        public const string GetStatement = "GetStatement";
+        public const string Health = "Health";
+        public const string NightlyExportCheck = "NightlyExportCheck";
+    }
+}

@@ -1,0 +1,16 @@
+using Microsoft.AspNetCore.Http;
+
+namespace CompFunctions.Pipeline.Http;
+
+/// <summary>The one place HTTP errors are made: RFC 7807 problem details (<c>application/problem+json</c>).</summary>
+public static class Problems
+{
+    public static IResult BadRequest(string title, string detail) =>
+        Results.Problem(title: title, detail: detail, statusCode: StatusCodes.Status400BadRequest, type: "https://httpstatuses.io/400");
+
+    public static IResult NotFound(string title, string detail) =>
+        Results.Problem(title: title, detail: detail, statusCode: StatusCodes.Status404NotFound, type: "https://httpstatuses.io/404");
+
+    public static IResult Unavailable(string title, string detail) =>
+        Results.Problem(title: title, detail: detail, statusCode: StatusCodes.Status503ServiceUnavailable, type: "https://httpstatuses.io/503");
+}

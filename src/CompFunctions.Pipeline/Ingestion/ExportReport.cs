@@ -1,0 +1,27 @@
+namespace CompFunctions.Pipeline.Ingestion;
+
+/// <summary>A quarantined row as the report shows it: line, meeting id (when readable) and reason.</summary>
+public sealed record QuarantineEntry(long Line, string? MeetingId, string Reason);
+
+/// <summary>
+/// The report of one run, written as JSON to <c>export-reports/{export}.{runId}.json</c> so an
+/// operator can read why a file or a row was not applied.
+/// </summary>
+public sealed record ExportReport
+{
+    public required string RunId { get; init; }
+    public required string Export { get; init; }
+    public required string Status { get; init; }
+    public required DateTimeOffset StartedAt { get; init; }
+    public DateTimeOffset FinishedAt { get; init; }
+    public long RowsRead { get; init; }
+    public long Accepted { get; init; }
+    public long Quarantined { get; init; }
+    public string? Error { get; init; }
+    public IReadOnlyList<string> MissingColumns { get; init; } = [];
+    public IReadOnlyList<string> UnknownColumns { get; init; } = [];
+    public IReadOnlyList<string> SdrPeriodsQueued { get; init; } = [];
+    public IReadOnlyList<QuarantineEntry> QuarantinedRows { get; init; } = [];
+
+    public static string BlobName(string export, string runId) => $"{export}.{runId}.json";
+}

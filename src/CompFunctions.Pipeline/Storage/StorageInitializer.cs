@@ -1,0 +1,29 @@
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+using Microsoft.Extensions.Hosting;
+
+namespace CompFunctions.Pipeline.Storage;
+
+/// <summary>
+/// Creates the containers, queue and tables the app uses when they do not exist yet (in Azure the
+/// Bicep template creates them too; locally this makes a fresh Azurite work with no setup).
+/// </summary>
+public sealed class StorageInitializer(BlobServiceClient blobs, QueueServiceClient queues, TableServiceClient tables) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        foreach (var container in new[] { Bindings.ExportsContainer, Bindings.ReportsContainer, Bindings.PoliciesContainer })
+        {
+            await blobs.GetBlobContainerClient(container).CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+
+        await queues.GetQueueClient(Bindings.EvaluationQueue).CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        foreach (var table in Tables.All)
+        {
+            await tables.CreateTableIfNotExistsAsync(table, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -1,0 +1,27 @@
+namespace CompFunctions.Pipeline.Storage;
+
+/// <summary>Table names and key layouts. Keys only ever hold ids from the contract's safe charset.</summary>
+public static class Tables
+{
+    /// <summary>Current meetings. PartitionKey <c>{period}|{sdrId}</c>, RowKey meeting id.</summary>
+    public const string Meetings = "meetings";
+
+    /// <summary>
+    /// Where each meeting lives now and the furthest stage ever seen for it.
+    /// PartitionKey a hash bucket of the meeting id, RowKey the meeting id.
+    /// </summary>
+    public const string MeetingIndex = "meetingindex";
+
+    /// <summary>Payout lines. PartitionKey <c>{period}|{sdrId}</c>, RowKey line id <c>{meetingId}:{component}</c>.</summary>
+    public const string PayoutLines = "payoutlines";
+
+    /// <summary>Export runs. PartitionKey <c>run</c>, RowKey run id.</summary>
+    public const string Runs = "runs";
+
+    /// <summary>Nightly check results. PartitionKey <c>nightly</c>, RowKey the local date checked.</summary>
+    public const string NightlyChecks = "nightlychecks";
+
+    public static IReadOnlyList<string> All { get; } = [Meetings, MeetingIndex, PayoutLines, Runs, NightlyChecks];
+
+    public static string SdrPeriodKey(Core.Periods.CompPeriod period, string sdrId) => $"{period}|{sdrId}";
+}
