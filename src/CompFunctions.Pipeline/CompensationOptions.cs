@@ -14,9 +14,13 @@ public sealed class CompensationOptions
     [Required]
     public string TimeZone { get; set; } = "America/Los_Angeles";
 
-    /// <summary>Opportunity stages in the order a deal moves through them; stages not listed (e.g. Closed Lost) are no progress.</summary>
-    [MinLength(1)]
-    public List<string> Stages { get; set; } = [.. StageOrder.Default.Stages];
+    /// <summary>
+    /// Opportunity stages in the order a deal moves through them; stages not listed (e.g. Closed Lost)
+    /// are no progress. Empty means Discovery, Demo, Proposal, Negotiation, Closed Won.
+    /// </summary>
+    public List<string> Stages { get; set; } = [];
+
+    public StageOrder StageOrder => Stages.Count == 0 ? StageOrder.Default : new StageOrder(Stages);
 
     /// <summary>The plan every SDR is paid under (<c>policies/plans/{PlanId}.json</c>); it names its ruleset.</summary>
     [Required]
@@ -58,7 +62,7 @@ public sealed class CompensationOptionsValidator : IValidateOptions<Compensation
 
         try
         {
-            _ = new StageOrder(options.Stages);
+            _ = options.StageOrder;
         }
         catch (ArgumentException ex)
         {

@@ -34,7 +34,7 @@ public static class CompensationServiceCollectionExtensions
         services.AddSingleton(sp => new CompanyCalendar(sp.GetRequiredService<IOptions<CompensationOptions>>().Value.TimeZone));
         services.AddSingleton(sp => new EvaluationContext(
             sp.GetRequiredService<CompanyCalendar>(),
-            new StageOrder(sp.GetRequiredService<IOptions<CompensationOptions>>().Value.Stages)));
+            sp.GetRequiredService<IOptions<CompensationOptions>>().Value.StageOrder));
 
         services.AddAzureClients(clients =>
         {

@@ -29,6 +29,22 @@ public sealed class PolicyStore(BlobServiceClient blobs)
         return (plan, ruleset);
     }
 
+    /// <summary>Validates a plan document and, only when it is usable, stores it under its id.</summary>
+    public async Task<CompPlan> PublishPlanAsync(string json, EvaluationContext context, CancellationToken cancellationToken)
+    {
+        var plan = PolicyDocuments.ParsePlan(json, "plan document", context);
+        await _container.GetBlobClient(PlanBlob(plan.Id)).UploadAsync(BinaryData.FromString(json), overwrite: true, cancellationToken).ConfigureAwait(false);
+        return plan;
+    }
+
+    /// <summary>Validates a ruleset document and, only when it is usable, stores it under its id.</summary>
+    public async Task<Ruleset> PublishRulesetAsync(string json, CancellationToken cancellationToken)
+    {
+        var ruleset = PolicyDocuments.ParseRuleset(json, "ruleset document");
+        await _container.GetBlobClient(RulesetBlob(ruleset.Id)).UploadAsync(BinaryData.FromString(json), overwrite: true, cancellationToken).ConfigureAwait(false);
+        return ruleset;
+    }
+
     private async Task<string> ReadAsync(string name, CancellationToken cancellationToken)
     {
         try

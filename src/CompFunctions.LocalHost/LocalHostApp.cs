@@ -1,0 +1,91 @@
+using CompFunctions.Pipeline;
+using CompFunctions.Pipeline.Http;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.WebJobs;
+using System.Collections.Concurrent;
+using Microsoft.Azure.WebJobs.Extensions.Timers;
+using Microsoft.Azure.WebJobs.Host;
+using Microsoft.Azure.WebJobs.Host.Executors;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace CompFunctions.LocalHost;
+
+/// <summary>
+/// Builds the local host: one ASP.NET Core application that serves the HTTP routes under
+/// <c>/api</c> and runs the blob, queue and timer triggers on the WebJobs SDK.
+/// </summary>
+public static class LocalHostApp
+{
+    public const string DefaultUrl = "http://localhost:7071";
+
+    /// <param name="overrides">Settings that win over appsettings.json and the environment (tests pass the Azurite connection and the URL).</param>
+    public static WebApplication Build(string[] args, IDictionary<string, string?>? overrides = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.Configuration.AddInMemoryCollection(overrides ?? new Dictionary<string, string?>());
+        builder.WebHost.UseUrls(builder.Configuration["Urls"] ?? DefaultUrl);
+
+        builder.Host.ConfigureWebJobs(webJobs =>
+        {
+            webJobs.AddAzureStorageCoreServices();
+            webJobs.AddAzureStorageBlobs();
+            // Same retry policy as host.json; poll at most every 2 s so local runs do not wait a minute on an idle queue.
+            webJobs.AddAzureStorageQueues(queues =>
+            {
+                queues.MaxDequeueCount = 5;
+                queues.MaxPollingInterval = TimeSpan.FromSeconds(2);
+            });
+            webJobs.AddTimers();
+
+            // Extensions 3.0.6's storage-backed schedule monitor needs a type Host.Storage 5.x removed; locally an
+            // in-memory one is enough (it only loses past-due detection across restarts).
+            webJobs.Services.AddSingleton<ScheduleMonitor, InMemoryScheduleMonitor>();
+            // A fixed host id: blob receipts are kept per host id, so a changing one would re-ingest every export.
+            webJobs.Services.AddSingleton<IHostIdProvider>(new FixedHostId("compfunctions-local"));
+            // Exactly these trigger classes, whatever else the process loaded (tests included).
+            webJobs.Services.AddSingleton<ITypeLocator>(new TriggerTypes(typeof(WebJobsTriggers)));
+        });
+        builder.Logging.AddFilter("Azure.Core", LogLevel.Warning);
+        builder.Services.AddCompensation(builder.Configuration);
+
+        var app = builder.Build();
+        var api = app.MapGroup("/api");
+        api.MapGet(Bindings.StatementRoute, (string period, string sdrId, StatementEndpoints statements, HttpContext http) =>
+            statements.GetStatementAsync(period, sdrId, http.RequestAborted));
+        api.MapGet(Bindings.HealthRoute, (HealthEndpoint health, HttpContext http) => health.GetAsync(http.RequestAborted));
+        return app;
+    }
+
+    private sealed class InMemoryScheduleMonitor : ScheduleMonitor
+    {
+        private readonly ConcurrentDictionary<string, ScheduleStatus> _status = new(StringComparer.Ordinal);
+
+        public override Task<ScheduleStatus> GetStatusAsync(string timerName) =>
+            Task.FromResult(_status.TryGetValue(timerName, out var status) ? status : null!);
+
+        public override Task UpdateStatusAsync(string timerName, ScheduleStatus status)
+        {
+            _status[timerName] = status;
+            return Task.CompletedTask;
+        }
+    }
+
+    private sealed class FixedHostId(string id) : IHostIdProvider
+    {
+        public Task<string> GetHostIdAsync(CancellationToken cancellationToken) => Task.FromResult(id);
+    }
+
+    /// <summary>Tells the WebJobs SDK exactly which classes hold triggers, whatever assembly started the process (tests included).</summary>
+    private sealed class TriggerTypes(params Type[] types) : ITypeLocator
+    {
+        public IReadOnlyList<Type> GetTypes() => types;
+    }
+}
