@@ -1,0 +1,63 @@
+using System.Net;
+using Xunit;
+
+namespace CompFunctions.IntegrationTests;
+
+/// <summary>What the product remembers across nightly exports.</summary>
+[Collection(PipelineCollection.Name)]
+public sealed class HistoryTests(PipelineFixture pipeline)
+{
+    [Fact]
+    public async Task A_lost_deal_still_pays_pipeline_for_the_furthest_stage_seen_in_an_earlier_export()
+    {
+        const string first = "it/history/night-1.csv";
+        await pipeline.WaitForRunAsync(await pipeline.DropExportAsync(first, CsvRows.File(CsvRows.Held("T-HS-1", "it-history", stage: "Negotiation", amount: "30000.00"))));
+        var before = await pipeline.WaitForStatementAsync("2026-11", "it-history", first);
+        Assert.Equal(300.00m, before.Lines.Single(l => l.Component == "pipeline").Amount);
+
+        // The next night the CRM says Closed Lost and, as some CRMs do, gives no highest_stage.
+        const string second = "it/history/night-2.csv";
+        await pipeline.WaitForRunAsync(await pipeline.DropExportAsync(second, CsvRows.File(CsvRows.Held("T-HS-1", "it-history", stage: "Closed Lost", amount: "30000.00"))));
+        var after = await pipeline.WaitForStatementAsync("2026-11", "it-history", second);
+
+        var pipelineLine = after.Lines.Single(l => l.Component == "pipeline");
+        Assert.Equal(300.00m, pipelineLine.Amount);
+        Assert.Contains("reached Negotiation", pipelineLine.Reason);
+    }
+
+    [Fact]
+    public async Task A_meeting_the_crm_moves_to_another_sdr_leaves_the_first_statement_and_is_paid_once()
+    {
+        const string first = "it/move/night-1.csv";
+        await pipeline.WaitForRunAsync(await pipeline.DropExportAsync(first, CsvRows.File(
+            CsvRows.Held("T-MV-1", "it-move-from"),
+            CsvRows.Held("T-MV-2", "it-move-from"))));
+        await pipeline.WaitForStatementAsync("2026-11", "it-move-from", first);
+
+        const string second = "it/move/night-2.csv";
+        await pipeline.WaitForRunAsync(await pipeline.DropExportAsync(second, CsvRows.File(
+            CsvRows.Held("T-MV-1", "it-move-to"),
+            CsvRows.Held("T-MV-2", "it-move-from"))));
+
+        var to = await pipeline.WaitForStatementAsync("2026-11", "it-move-to", second);
+        var from = await pipeline.WaitForStatementAsync("2026-11", "it-move-from", second);
+        Assert.Equal(["T-MV-1"], to.Lines.Select(l => l.MeetingId).Distinct());
+        Assert.Equal(["T-MV-2"], from.Lines.Select(l => l.MeetingId).Distinct());
+    }
+
+    [Fact]
+    public async Task A_statement_whose_only_meeting_moved_away_is_gone()
+    {
+        const string first = "it/move-all/night-1.csv";
+        await pipeline.WaitForRunAsync(await pipeline.DropExportAsync(first, CsvRows.File(CsvRows.Held("T-MA-1", "it-move-all"))));
+        await pipeline.WaitForStatementAsync("2026-11", "it-move-all", first);
+
+        const string second = "it/move-all/night-2.csv";
+        await pipeline.WaitForRunAsync(await pipeline.DropExportAsync(second, CsvRows.File(CsvRows.Held("T-MA-1", "it-move-all", bookedAt: "2026-12-01T10:00:00-08:00"))));
+
+        await pipeline.WaitForStatementAsync("2026-12", "it-move-all", second);
+        await PipelineFixture.Until(async () =>
+            (await pipeline.Http.GetAsync("/api/statements/2026-11/it-move-all")).StatusCode == HttpStatusCode.NotFound,
+            "November's statement to be emptied");
+    }
+}

@@ -1,0 +1,148 @@
+using System.Net.Http.Json;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using CompFunctions.Core.Evaluation;
+using CompFunctions.LocalHost;
+using CompFunctions.Pipeline;
+using CompFunctions.Pipeline.Http;
+using CompFunctions.Pipeline.Ingestion;
+using CompFunctions.Pipeline.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit;
+
+namespace CompFunctions.IntegrationTests;
+
+[CollectionDefinition(Name)]
+public sealed class PipelineCollection : ICollectionFixture<PipelineFixture>
+{
+    public const string Name = "pipeline on Azurite";
+}
+
+/// <summary>
+/// One Azurite (its own free ports and a temporary folder) and one local host for the whole
+/// collection, with the sample ruleset and plan published. Tests wait for effects by polling
+/// with a deadline, never by sleeping a fixed time.
+/// </summary>
+public sealed class PipelineFixture : IAsyncLifetime
+{
+    public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(90);
+
+    private readonly string _azuriteFolder = Path.Combine(Path.GetTempPath(), "compfunctions-azurite-" + Guid.NewGuid().ToString("N"));
+    private Azurite? _azurite;
+    private WebApplication? _host;
+    private DateTimeOffset _lastUpload = DateTimeOffset.MinValue;
+
+    public HttpClient Http { get; private set; } = null!;
+
+    public IServiceProvider Services => _host!.Services;
+
+    public string Root { get; } = RepositoryRoot.Find();
+
+    public BlobServiceClient Blobs => Services.GetRequiredService<BlobServiceClient>();
+
+    public TableServiceClient Tables => Services.GetRequiredService<TableServiceClient>();
+
+    public async Task InitializeAsync()
+    {
+        _azurite = await Azurite.StartAsync(AzuritePorts.Free(), _azuriteFolder, TextWriter.Null, CancellationToken.None);
+        var url = $"http://127.0.0.1:{AzuritePorts.Free().Blob}";
+        _host = LocalHostApp.Build([], new Dictionary<string, string?>
+        {
+            [Bindings.StorageConnection] = _azurite.ConnectionString,
+            ["Urls"] = url,
+            ["Compensation:NightlyCheck:Schedule"] = "*/5 * * * * *",
+            ["Logging:LogLevel:Default"] = "Warning",
+        });
+        await _host.StartAsync();
+        Http = new HttpClient { BaseAddress = new Uri(url) };
+
+        var policies = Services.GetRequiredService<PolicyStore>();
+        await policies.PublishRulesetAsync(await File.ReadAllTextAsync(Path.Combine(Root, "samples/policies/ruleset-icp-2026.json")), CancellationToken.None);
+        await policies.PublishPlanAsync(await File.ReadAllTextAsync(Path.Combine(Root, "samples/policies/plan-sdr-2026.json")), Services.GetRequiredService<EvaluationContext>(), CancellationToken.None);
+    }
+
+    public async Task DisposeAsync()
+    {
+        Http?.Dispose();
+        if (_host is not null)
+        {
+            await _host.StopAsync();
+            await _host.DisposeAsync();
+        }
+
+        if (_azurite is not null)
+        {
+            await _azurite.DisposeAsync();
+        }
+
+        try
+        {
+            Directory.Delete(_azuriteFolder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // best effort: a temp folder left behind harms nothing
+        }
+    }
+
+    public BlobClient ExportBlob(string name) => Blobs.GetBlobContainerClient(Bindings.ExportsContainer).GetBlobClient(name);
+
+    /// <summary>
+    /// Drops an export and returns its run id. Azurite's blob scan can miss a blob written in the
+    /// same second as the previous newest one, so uploads wait for the clock to leave that second.
+    /// </summary>
+    public async Task<string> DropExportAsync(string name, string content)
+    {
+        await Until(() => Task.FromResult(DateTimeOffset.UtcNow.ToUnixTimeSeconds() > _lastUpload.ToUnixTimeSeconds()), "the next second");
+        var uploaded = await ExportBlob(name).UploadAsync(BinaryData.FromString(content), overwrite: true);
+        _lastUpload = uploaded.Value.LastModified;
+        return ExportIngestion.RunIdOf(name, uploaded.Value.ETag);
+    }
+
+    public Task<string> DropSampleExportAsync(string name) =>
+        DropExportAsync(name, File.ReadAllText(Path.Combine(Root, "samples/crm-export-2026-11-26.csv")));
+
+    public async Task<RunRecord> WaitForRunAsync(string runId)
+    {
+        var runs = Services.GetRequiredService<RunStore>();
+        RunRecord? run = null;
+        await Until(async () => (run = await runs.GetAsync(runId, CancellationToken.None)) is { Status: not RunStatus.Running }, $"run {runId} to finish");
+        return run!;
+    }
+
+    /// <summary>Waits until the statement exists and every line of it comes from <paramref name="export"/>.</summary>
+    public async Task<StatementDocument> WaitForStatementAsync(string period, string sdrId, string export)
+    {
+        StatementDocument? statement = null;
+        await Until(async () =>
+        {
+            using var response = await Http.GetAsync($"/api/statements/{period}/{sdrId}");
+            if (!response.IsSuccessStatusCode)
+            {
+                return false;
+            }
+
+            statement = await response.Content.ReadFromJsonAsync<StatementDocument>(StatementDocument.Json);
+            return statement!.Lines.All(l => l.Source.Export == export);
+        }, $"the statement {period}/{sdrId} from {export}");
+        return statement!;
+    }
+
+    public async Task<string> ReadBlobTextAsync(string container, string name) =>
+        (await Blobs.GetBlobContainerClient(container).GetBlobClient(name).DownloadContentAsync()).Value.Content.ToString();
+
+    public static async Task Until(Func<Task<bool>> condition, string what)
+    {
+        var until = DateTime.UtcNow + Deadline;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > until)
+            {
+                throw new TimeoutException($"Waited {Deadline.TotalSeconds:0} s for {what}.");
+            }
+
+            await Task.Delay(200);
+        }
+    }
+}
