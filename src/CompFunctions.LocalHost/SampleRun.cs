@@ -1,7 +1,5 @@
 using System.Globalization;
-using System.Net.Http.Json;
 using Azure.Storage.Blobs;
-using CompFunctions.Core.Evaluation;
 using CompFunctions.Pipeline;
 using CompFunctions.Pipeline.Http;
 using CompFunctions.Pipeline.Ingestion;
@@ -18,7 +16,6 @@ namespace CompFunctions.LocalHost;
 /// </summary>
 internal static class SampleRun
 {
-    private const string SampleExport = "samples/crm-export-2026-11-26.csv";
     private const string SdrId = "sdr-ana";
     private const string Period = "2026-11";
     private static readonly TimeSpan Deadline = TimeSpan.FromMinutes(2);
@@ -33,24 +30,21 @@ internal static class SampleRun
         {
             await output.WriteLineAsync($"Local host: listening on {LocalHostApp.DefaultUrl}.");
             var services = app.Services;
-            var policies = services.GetRequiredService<PolicyStore>();
-            var context = services.GetRequiredService<EvaluationContext>();
-            var ruleset = await policies.PublishRulesetAsync(await File.ReadAllTextAsync(Path.Combine(root, "samples/policies/ruleset-icp-2026.json")), CancellationToken.None);
-            var plan = await policies.PublishPlanAsync(await File.ReadAllTextAsync(Path.Combine(root, "samples/policies/plan-sdr-2026.json")), context, CancellationToken.None);
+            var (ruleset, plan) = await PipelineWaits.PublishSamplePoliciesAsync(services, root);
             await output.WriteLineAsync($"Policies: published ruleset {ruleset.Ref} and plan {plan.Ref}.");
 
             var name = $"samples/{DateTime.UtcNow:yyyy/MM/dd/HHmmss}/meetings.csv";
             var blob = services.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(Bindings.ExportsContainer).GetBlobClient(name);
-            await using (var file = File.OpenRead(Path.Combine(root, SampleExport)))
+            await using (var file = File.OpenRead(Path.Combine(root, PipelineWaits.SampleExport)))
             {
                 var uploaded = await blob.UploadAsync(file, overwrite: true);
-                await output.WriteLineAsync($"Export: dropped {SampleExport} as {Bindings.ExportsContainer}/{name}; waiting for the pipeline...");
-                var run = await WaitForRunAsync(services.GetRequiredService<RunStore>(), ExportIngestion.RunIdOf(name, uploaded.Value.ETag));
+                await output.WriteLineAsync($"Export: dropped {PipelineWaits.SampleExport} as {Bindings.ExportsContainer}/{name}; waiting for the pipeline...");
+                var run = await PipelineWaits.ForRunAsync(services.GetRequiredService<RunStore>(), ExportIngestion.RunIdOf(name, uploaded.Value.ETag), Deadline);
                 await output.WriteLineAsync($"Run {run.RunId}: {run.Status}; {run.RowsRead} rows read, {run.Accepted} accepted, {run.Quarantined} quarantined, {run.SdrPeriodsQueued} SDR periods queued. Report: {run.Report}");
             }
 
             using var http = new HttpClient { BaseAddress = new Uri(LocalHostApp.DefaultUrl) };
-            var statement = await WaitForStatementAsync(http, name);
+            var statement = await PipelineWaits.ForStatementAsync(http, Period, SdrId, name, Deadline);
             Print(statement, output);
             await output.WriteLineAsync();
             await output.WriteLineAsync($"The same statement as JSON: curl {LocalHostApp.DefaultUrl}/api/statements/{Period}/{SdrId} (while the host runs: dotnet run --project src/CompFunctions.LocalHost)");
@@ -61,44 +55,6 @@ internal static class SampleRun
             await app.StopAsync();
             await app.DisposeAsync();
         }
-    }
-
-    private static async Task<RunRecord> WaitForRunAsync(RunStore runs, string runId)
-    {
-        var until = DateTime.UtcNow + Deadline;
-        while (DateTime.UtcNow < until)
-        {
-            if (await runs.GetAsync(runId, CancellationToken.None) is { Status: not RunStatus.Running } run)
-            {
-                return run;
-            }
-
-            await Task.Delay(250);
-        }
-
-        throw new TimeoutException($"The export was not ingested within {Deadline.TotalSeconds:0} s; see the host log above.");
-    }
-
-    /// <summary>Waits until every line of the statement comes from this export, i.e. the evaluation of this run has landed.</summary>
-    private static async Task<StatementDocument> WaitForStatementAsync(HttpClient http, string export)
-    {
-        var until = DateTime.UtcNow + Deadline;
-        while (DateTime.UtcNow < until)
-        {
-            using var response = await http.GetAsync($"/api/statements/{Period}/{SdrId}");
-            if (response.IsSuccessStatusCode)
-            {
-                var statement = await response.Content.ReadFromJsonAsync<StatementDocument>(StatementDocument.Json);
-                if (statement is not null && statement.Lines.All(l => l.Source.Export == export))
-                {
-                    return statement;
-                }
-            }
-
-            await Task.Delay(250);
-        }
-
-        throw new TimeoutException($"The statement for {SdrId} {Period} was not ready within {Deadline.TotalSeconds:0} s; see the host log above.");
     }
 
     private static void Print(StatementDocument s, TextWriter output)

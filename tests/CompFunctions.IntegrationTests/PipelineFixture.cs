@@ -1,7 +1,5 @@
-using System.Net.Http.Json;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
-using CompFunctions.Core.Evaluation;
 using CompFunctions.LocalHost;
 using CompFunctions.Pipeline;
 using CompFunctions.Pipeline.Http;
@@ -57,9 +55,7 @@ public sealed class PipelineFixture : IAsyncLifetime
         await _host.StartAsync();
         Http = new HttpClient { BaseAddress = new Uri(url) };
 
-        var policies = Services.GetRequiredService<PolicyStore>();
-        await policies.PublishRulesetAsync(await File.ReadAllTextAsync(Path.Combine(Root, "samples/policies/ruleset-icp-2026.json")), CancellationToken.None);
-        await policies.PublishPlanAsync(await File.ReadAllTextAsync(Path.Combine(Root, "samples/policies/plan-sdr-2026.json")), Services.GetRequiredService<EvaluationContext>(), CancellationToken.None);
+        await PipelineWaits.PublishSamplePoliciesAsync(Services, Root);
     }
 
     public async Task DisposeAsync()
@@ -101,48 +97,16 @@ public sealed class PipelineFixture : IAsyncLifetime
     }
 
     public Task<string> DropSampleExportAsync(string name) =>
-        DropExportAsync(name, File.ReadAllText(Path.Combine(Root, "samples/crm-export-2026-11-26.csv")));
+        DropExportAsync(name, File.ReadAllText(Path.Combine(Root, PipelineWaits.SampleExport)));
 
-    public async Task<RunRecord> WaitForRunAsync(string runId)
-    {
-        var runs = Services.GetRequiredService<RunStore>();
-        RunRecord? run = null;
-        await Until(async () => (run = await runs.GetAsync(runId, CancellationToken.None)) is { Status: not RunStatus.Running }, $"run {runId} to finish");
-        return run!;
-    }
+    public Task<RunRecord> WaitForRunAsync(string runId) =>
+        PipelineWaits.ForRunAsync(Services.GetRequiredService<RunStore>(), runId, Deadline);
 
-    /// <summary>Waits until the statement exists and every line of it comes from <paramref name="export"/>.</summary>
-    public async Task<StatementDocument> WaitForStatementAsync(string period, string sdrId, string export)
-    {
-        StatementDocument? statement = null;
-        await Until(async () =>
-        {
-            using var response = await Http.GetAsync($"/api/statements/{period}/{sdrId}");
-            if (!response.IsSuccessStatusCode)
-            {
-                return false;
-            }
-
-            statement = await response.Content.ReadFromJsonAsync<StatementDocument>(StatementDocument.Json);
-            return statement!.Lines.All(l => l.Source.Export == export);
-        }, $"the statement {period}/{sdrId} from {export}");
-        return statement!;
-    }
+    public Task<StatementDocument> WaitForStatementAsync(string period, string sdrId, string export) =>
+        PipelineWaits.ForStatementAsync(Http, period, sdrId, export, Deadline);
 
     public async Task<string> ReadBlobTextAsync(string container, string name) =>
         (await Blobs.GetBlobContainerClient(container).GetBlobClient(name).DownloadContentAsync()).Value.Content.ToString();
 
-    public static async Task Until(Func<Task<bool>> condition, string what)
-    {
-        var until = DateTime.UtcNow + Deadline;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > until)
-            {
-                throw new TimeoutException($"Waited {Deadline.TotalSeconds:0} s for {what}.");
-            }
-
-            await Task.Delay(200);
-        }
-    }
+    public static Task Until(Func<Task<bool>> condition, string what) => PipelineWaits.Until(condition, what, Deadline);
 }
