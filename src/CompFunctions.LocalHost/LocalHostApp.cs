@@ -53,7 +53,7 @@ public static class LocalHostApp
             // Exactly these trigger classes, whatever else the process loaded (tests included).
             webJobs.Services.AddSingleton<ITypeLocator>(new TriggerTypes(typeof(WebJobsTriggers)));
         });
-        builder.Logging.AddFilter("Azure.Core", LogLevel.Warning);
+        builder.Logging.AddFilter("Azure.Core", LogLevel.Error); // the SDK logs every expected 404/409 (e.g. create-if-not-exists) as a warning
         builder.Services.AddCompensation(builder.Configuration);
 
         var app = builder.Build();
