@@ -25,7 +25,11 @@ internal static class MeetingBuilder
     {
         BookedAt = DateTimeOffset.Parse("2026-11-03T15:10:00-08:00", System.Globalization.CultureInfo.InvariantCulture),
         ScheduledFor = DateTimeOffset.Parse("2026-11-06T10:00:00-08:00", System.Globalization.CultureInfo.InvariantCulture),
+        AeDecisionAt = DateTimeOffset.Parse("2026-11-06T12:00:00-08:00", System.Globalization.CultureInfo.InvariantCulture),
+        AccountName = "Pérez & Hijos, S.L.",
         ContactTitle = "Office Manager",
+        Segment = "SMB",
+        Source = LeadSource.Outbound,
         Industry = "Hospitality",
         EmployeeCount = 40,
         LeadScore = LeadScore.C,
@@ -36,6 +40,23 @@ internal static class MeetingBuilder
         OpportunityAmount = 48000.00m,
         Currency = "USD",
         CloseReason = "Price",
+    };
+
+    /// <summary>M-1043 of the contract: an ICP-perfect meeting the prospect did not attend.</summary>
+    public static Meeting M1043() => Qualified("M-1043") with
+    {
+        BookedAt = DateTimeOffset.Parse("2026-11-04T09:00:00-08:00", System.Globalization.CultureInfo.InvariantCulture),
+        ScheduledFor = DateTimeOffset.Parse("2026-11-05T09:00:00-08:00", System.Globalization.CultureInfo.InvariantCulture),
+        Status = MeetingStatus.NoShow,
+        AeDecision = AeDecision.Pending,
+        AccountName = "Acme Corp",
+        ContactTitle = "VP Sales",
+        EmployeeCount = 1200,
+    };
+
+    public static Meeting BookedOn(this Meeting meeting, string isoDate) => meeting with
+    {
+        BookedAt = DateTimeOffset.Parse(isoDate + "T10:00:00-08:00", System.Globalization.CultureInfo.InvariantCulture),
     };
 
     public static Meeting WithOpportunity(this Meeting meeting, string stage, decimal amount, string currency = "USD") => meeting with

@@ -1,24 +1,31 @@
 using CompFunctions.Core.Policies;
+using Json.Schema;
 using Xunit;
 
 namespace CompFunctions.Core.Tests;
 
 public sealed class PolicyDocumentTests
 {
+    private static PolicyDocumentException RulesetError(string json) =>
+        Assert.Throws<PolicyDocumentException>(() => PolicyDocuments.ParseRuleset(json, "rulesets/r.json", Samples.Context));
+
+    private static string Ruleset(string paths) => $$"""{ "id": "r", "version": 1, "effective_from": "2026-01-01", "paths": [ {{paths}} ] }""";
+
     [Fact]
-    public void The_sample_ruleset_and_plan_are_valid_documents()
+    public void Every_sample_ruleset_and_the_sample_plan_are_valid_documents()
     {
-        Assert.Equal("icp-2026", Samples.Ruleset.Id);
+        foreach (var file in Directory.GetFiles(Samples.PathOf("comp-config/rulesets"), "*.json"))
+        {
+            Assert.Equal(Path.GetFileNameWithoutExtension(file), Samples.Ruleset(Path.GetFileNameWithoutExtension(file)).Id);
+        }
+
         Assert.Equal("icp-2026", Samples.Plan.Ruleset);
-        Assert.Equal(3, Samples.Plan.Components.Count);
     }
 
     [Fact]
     public void A_misspelled_property_is_an_error_that_names_it()
     {
-        const string json = """{ "id": "r", "version": 1, "rules": [ { "name": "icp", "criteria": [ { "type": "employee_count", "minimum": 50 } ] } ] }""";
-
-        var error = Assert.Throws<PolicyDocumentException>(() => PolicyDocuments.ParseRuleset(json, "rulesets/r.json"));
+        var error = RulesetError(Ruleset("""{ "type": "icp", "criteria": [ { "type": "employee_count", "minimum": 50 } ] }"""));
 
         Assert.Contains("rulesets/r.json", error.Message);
         Assert.Contains("minimum", error.Message);
@@ -27,24 +34,151 @@ public sealed class PolicyDocumentTests
     [Fact]
     public void An_unknown_criterion_type_is_an_error()
     {
-        const string json = """{ "id": "r", "version": 1, "rules": [ { "name": "icp", "criteria": [ { "type": "zodiac_sign" } ] } ] }""";
+        RulesetError(Ruleset("""{ "type": "icp", "criteria": [ { "type": "zodiac_sign" } ] }"""));
+    }
 
-        Assert.Throws<PolicyDocumentException>(() => PolicyDocuments.ParseRuleset(json, "rulesets/r.json"));
+    [Fact]
+    public void An_unknown_stage_is_an_error_naming_the_field_and_the_configured_stages()
+    {
+        var error = RulesetError(Ruleset("""{ "type": "stage_reached", "stage": "Signed" }"""));
+
+        Assert.Contains("paths.stage_reached: 'stage' 'Signed' is not one of the configured stages (Discovery, Demo, Proposal, Negotiation, Closed Won)", error.Problems);
+    }
+
+    [Fact]
+    public void An_empty_grade_set_is_an_error()
+    {
+        var error = RulesetError(Ruleset("""{ "type": "icp", "criteria": [ { "type": "lead_score", "allowed": [] } ] }"""));
+
+        Assert.Contains("paths.icp.criteria.lead_score: 'allowed' must list at least one value", error.Problems);
+    }
+
+    [Fact]
+    public void A_range_with_min_above_max_is_an_error()
+    {
+        var error = RulesetError(Ruleset("""{ "type": "icp", "criteria": [ { "type": "employee_count", "min": 500, "max": 50 } ] }"""));
+
+        Assert.Contains("paths.icp.criteria.employee_count: 'min' (500) is greater than 'max' (50)", error.Problems);
+    }
+
+    [Fact]
+    public void Invalid_json_is_an_error_with_its_position()
+    {
+        var error = RulesetError("""{ "id": "r", "version": 1,, }""");
+
+        Assert.Contains("invalid JSON", error.Message);
+    }
+
+    [Fact]
+    public void A_missing_effective_from_is_an_error()
+    {
+        var error = RulesetError("""{ "id": "r", "version": 1, "paths": [ { "type": "meeting_set" } ] }""");
+
+        Assert.Contains("effective_from", error.Message);
     }
 
     [Fact]
     public void Every_problem_of_a_plan_is_listed()
     {
         const string json = """
-            { "id": "p", "version": 0, "currency": "DOLLARS", "ruleset": "r",
+            { "id": "p", "version": 0, "effective_from": "2026-01-01", "currency": "DOLLARS", "ruleset": "r",
               "components": [ { "type": "pipeline_percent", "id": "pipeline", "percent": 150, "min_stage": "Signed" } ] }
             """;
 
         var error = Assert.Throws<PolicyDocumentException>(() => PolicyDocuments.ParsePlan(json, "plans/p.json", Samples.Context));
 
-        Assert.Contains("version must be 1 or more", error.Problems);
+        Assert.Contains("version: must be 1 or more", error.Problems);
         Assert.Contains(error.Problems, p => p.Contains("DOLLARS", StringComparison.Ordinal));
         Assert.Contains(error.Problems, p => p.Contains("percent must be between 0 and 100", StringComparison.Ordinal));
         Assert.Contains(error.Problems, p => p.Contains("min_stage 'Signed'", StringComparison.Ordinal));
+    }
+}
+
+public sealed class PolicyAcceptanceTests
+{
+    [Fact]
+    public void A_new_version_with_its_own_start_day_is_accepted()
+    {
+        var v1 = Samples.Ruleset();
+
+        Assert.Equal(AcceptanceDecision.Accept, PolicyAcceptance.Decide(v1 with { Version = 2, EffectiveFrom = new DateOnly(2026, 12, 1) }, [v1]).Decision);
+    }
+
+    [Fact]
+    public void The_same_version_again_is_already_accepted()
+    {
+        var v1 = Samples.Ruleset();
+
+        Assert.Equal(AcceptanceDecision.AlreadyAccepted, PolicyAcceptance.Decide(Samples.Ruleset(), [v1]).Decision);
+    }
+
+    [Fact]
+    public void A_changed_document_under_an_accepted_version_is_rejected()
+    {
+        var v1 = Samples.Ruleset();
+
+        var (decision, problems) = PolicyAcceptance.Decide(v1 with { Name = "edited" }, [v1]);
+
+        Assert.Equal(AcceptanceDecision.Reject, decision);
+        Assert.Contains("already accepted with different content", Assert.Single(problems));
+    }
+
+    [Fact]
+    public void Two_versions_starting_the_same_day_are_rejected()
+    {
+        var v1 = Samples.Ruleset();
+
+        var (decision, problems) = PolicyAcceptance.Decide(v1 with { Version = 2 }, [v1]);
+
+        Assert.Equal(AcceptanceDecision.Reject, decision);
+        Assert.Contains("effective_from: version 1 of icp-2026 already takes effect on 2026-01-01", Assert.Single(problems));
+    }
+}
+
+/// <summary>The JSON Schemas editors use must agree with what the product accepts.</summary>
+public sealed class SchemaTests
+{
+    // A schema registers its $id globally when built, so each is built once per test run.
+    private static readonly Dictionary<string, JsonSchema> Built = [];
+
+    private static JsonSchema Schema(string name)
+    {
+        lock (Built)
+        {
+            if (!Built.TryGetValue(name, out var schema))
+            {
+                Built[name] = schema = JsonSchema.FromText(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "schemas", name)));
+            }
+
+            return schema;
+        }
+    }
+
+    private static bool Valid(JsonSchema schema, string json) =>
+        schema.Evaluate(System.Text.Json.JsonDocument.Parse(json, new System.Text.Json.JsonDocumentOptions { CommentHandling = System.Text.Json.JsonCommentHandling.Skip, AllowTrailingCommas = true }).RootElement).IsValid;
+
+    [Fact]
+    public void Every_sample_document_validates_against_its_schema()
+    {
+        var rulesets = Schema("ruleset.schema.json");
+        foreach (var file in Directory.GetFiles(Samples.PathOf("comp-config/rulesets"), "*.json"))
+        {
+            Assert.True(Valid(rulesets, File.ReadAllText(file)), file);
+        }
+
+        Assert.True(Valid(Schema("plan.schema.json"), File.ReadAllText(Samples.PathOf("comp-config/plans/sdr-2026.json"))));
+    }
+
+    [Theory]
+    [InlineData("""{ "type": "icp", "criteria": [ { "type": "zodiac_sign" } ] }""")]
+    [InlineData("""{ "type": "icp", "criteria": [ { "type": "lead_score", "allowed": [] } ] }""")]
+    [InlineData("""{ "type": "icp", "criteria": [ { "type": "employee_count", "minimum": 5 } ] }""")]
+    [InlineData("""{ "type": "teleport" }""")]
+    public void Documents_the_product_rejects_fail_the_schema_too(string path)
+    {
+        var json = $$"""{ "id": "r", "version": 1, "effective_from": "2026-01-01", "paths": [ {{path}} ] }""";
+
+        Assert.False(Valid(Schema("ruleset.schema.json"), json));
+        Assert.Throws<PolicyDocumentException>(() => PolicyDocuments.ParseRuleset(json, "r.json", Samples.Context));
     }
 }

@@ -1,3 +1,4 @@
+using Xunit;
 using CompFunctions.Core.Evaluation;
 using CompFunctions.Core.Meetings;
 using CompFunctions.Core.Periods;
@@ -7,16 +8,31 @@ using CompFunctions.Core.Qualification;
 
 namespace CompFunctions.Core.Tests;
 
-/// <summary>The bundled sample documents under <c>samples/</c>, as the product reads them.</summary>
+/// <summary>The bundled sample documents under <c>samples/comp-config</c>, as the product reads them.</summary>
 internal static class Samples
 {
     public static EvaluationContext Context { get; } = new(new CompanyCalendar("America/Los_Angeles"), StageOrder.Default);
 
     public static string PathOf(string relative) => Path.Combine(AppContext.BaseDirectory, "samples", relative);
 
-    public static Ruleset Ruleset => PolicyDocuments.ParseRuleset(File.ReadAllText(PathOf("policies/ruleset-icp-2026.json")), "ruleset-icp-2026.json");
+    public static Ruleset Ruleset(string id = "icp-2026") =>
+        PolicyDocuments.ParseRuleset(File.ReadAllText(PathOf($"comp-config/rulesets/{id}.json")), $"rulesets/{id}.json", Context);
 
-    public static CompPlan Plan => PolicyDocuments.ParsePlan(File.ReadAllText(PathOf("policies/plan-sdr-2026.json")), "plan-sdr-2026.json", Context);
+    public static CompPlan Plan => PolicyDocuments.ParsePlan(File.ReadAllText(PathOf("comp-config/plans/sdr-2026.json")), "plans/sdr-2026.json", Context);
 
-    public static MeetingEvaluator Evaluator => new(Ruleset, Plan, Context);
+    /// <summary>The sample plan qualifying with the given ruleset versions.</summary>
+    public static PeriodEvaluator Evaluator(params Ruleset[] rulesets)
+    {
+        rulesets = rulesets.Length == 0 ? [Ruleset()] : rulesets;
+        var plan = Plan with { Ruleset = rulesets[0].Id };
+        return new PeriodEvaluator(
+            new PolicySet(plan.Id, new PolicyVersions<CompPlan>([plan]), new Dictionary<string, PolicyVersions<Ruleset>> { [plan.Ruleset] = new(rulesets) }),
+            Context);
+    }
+
+    public static MeetingEvaluation Evaluate(this PeriodEvaluator evaluator, Meeting meeting) =>
+        Assert.Single(evaluator.Evaluate([meeting], []));
+
+    public static Verdict Verdict(string rulesetId, Meeting meeting, params Meeting[] others) =>
+        Evaluator(Ruleset(rulesetId)).Evaluate([meeting, .. others], []).Single(e => e.Meeting.MeetingId == meeting.MeetingId).Verdict!;
 }

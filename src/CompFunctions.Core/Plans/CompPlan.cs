@@ -5,11 +5,24 @@ using CompFunctions.Core.Policies;
 namespace CompFunctions.Core.Plans;
 
 /// <summary>
-/// A compensation plan document: the currency it pays in, the ruleset that decides
-/// qualification, and the components that each decide one amount per meeting.
+/// A compensation plan document, one version of it, in force from <see cref="EffectiveFrom"/>
+/// (a local date, inclusive): the currency it pays in, the ruleset that decides qualification,
+/// and the components that each decide one amount per meeting.
 /// </summary>
-public sealed record CompPlan(string Id, int Version, string Currency, string Ruleset, IReadOnlyList<PlanComponent> Components, string? Name = null)
+public sealed record CompPlan(
+    string Id,
+    int Version,
+    DateOnly EffectiveFrom,
+    string Currency,
+    string Ruleset,
+    IReadOnlyList<PlanComponent> Components,
+    string? Name = null,
+    string? Description = null) : IPolicyDocument
 {
+    /// <summary>The JSON Schema an editor validates the document with; ignored by the product.</summary>
+    [System.Text.Json.Serialization.JsonPropertyName("$schema")]
+    public string? Schema { get; init; }
+
     public DocumentRef Ref => new(Id, Version);
 
     public Money.Currency PayCurrency => Money.Currency.Parse(Currency);
@@ -18,38 +31,38 @@ public sealed record CompPlan(string Id, int Version, string Currency, string Ru
     {
         if (!Identifier.IsValid(Id))
         {
-            yield return $"id '{Id}' {Identifier.Describe(Id)}";
+            yield return $"id: '{Id}' {Identifier.Describe(Id)}";
         }
 
         if (Version < 1)
         {
-            yield return "version must be 1 or more";
+            yield return "version: must be 1 or more";
         }
 
         if (!Money.Currency.TryParse(Currency, out _))
         {
-            yield return $"currency '{Currency}' is not an ISO 4217 code";
+            yield return $"currency: '{Currency}' is not an ISO 4217 code";
         }
 
         if (!Identifier.IsValid(Ruleset))
         {
-            yield return "ruleset must name the id of a ruleset";
+            yield return "ruleset: must name the id of a ruleset";
         }
 
         if (Components is null || Components.Count == 0)
         {
-            yield return "components must list at least one component";
+            yield return "components: must list at least one component";
             yield break;
         }
 
         foreach (var duplicate in Components.GroupBy(c => c.Id, StringComparer.Ordinal).Where(g => g.Count() > 1))
         {
-            yield return $"component id '{duplicate.Key}' is used more than once";
+            yield return $"components: id '{duplicate.Key}' is used more than once";
         }
 
         foreach (var problem in Components.SelectMany(c => c.Validate(context)))
         {
-            yield return problem;
+            yield return "components." + problem;
         }
     }
 }

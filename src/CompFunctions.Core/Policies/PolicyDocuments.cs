@@ -32,10 +32,10 @@ public static class PolicyDocuments
         WriteIndented = true,
     };
 
-    public static Ruleset ParseRuleset(string json, string document)
+    public static Ruleset ParseRuleset(string json, string document, EvaluationContext context)
     {
         var ruleset = Deserialize<Ruleset>(json, document);
-        ThrowIfProblems(document, ruleset.Validate());
+        ThrowIfProblems(document, ruleset.Validate(context));
         return ruleset;
     }
 

@@ -1,74 +1,71 @@
+using CompFunctions.Core.Evaluation;
 using CompFunctions.Core.Meetings;
 using CompFunctions.Core.Policies;
 
 namespace CompFunctions.Core.Qualification;
 
 /// <summary>
-/// A qualification rule: a meeting meets it when every one of its criteria passes.
+/// A qualification ruleset document, one version of it. It is in force from
+/// <see cref="EffectiveFrom"/> (a local date, inclusive) until the next version's date. A meeting
+/// is judged by the version in force on the local day it was booked: disqualifiers first, then the
+/// paths in order.
 /// </summary>
-public sealed record QualificationRule(string Name, IReadOnlyList<Criterion> Criteria, string? Description = null);
-
-/// <summary>
-/// A qualification ruleset document. A meeting is qualified when it meets any one of the rules,
-/// tried in order; the first that passes is the one named in the verdict.
-/// </summary>
-public sealed record Ruleset(string Id, int Version, IReadOnlyList<QualificationRule> Rules, string? Name = null)
+public sealed record Ruleset(
+    string Id,
+    int Version,
+    DateOnly EffectiveFrom,
+    IReadOnlyList<QualificationPath> Paths,
+    IReadOnlyList<Disqualifier>? Disqualifiers = null,
+    string? Name = null,
+    string? Description = null) : IPolicyDocument
 {
+    /// <summary>The JSON Schema an editor validates the document with; ignored by the product.</summary>
+    [System.Text.Json.Serialization.JsonPropertyName("$schema")]
+    public string? Schema { get; init; }
+
     public DocumentRef Ref => new(Id, Version);
 
-    public Verdict Evaluate(Meeting meeting)
+    /// <summary>Judges one meeting on its own; <paramref name="others"/> are the SDR's meetings it may duplicate.</summary>
+    public (Disqualification? Disqualified, IReadOnlyList<PathOutcome> Paths) Judge(Meeting meeting, IReadOnlyList<Meeting> others, EvaluationContext context)
     {
-        var outcomes = new List<CriterionOutcome>();
-        foreach (var rule in Rules)
-        {
-            var ruleOutcomes = rule.Criteria.Select(c => c.Evaluate(meeting)).ToArray();
-            if (ruleOutcomes.All(o => o.Passed))
-            {
-                return new Verdict(true, rule.Name, [], ruleOutcomes);
-            }
-
-            outcomes.AddRange(ruleOutcomes);
-        }
-
-        var failed = outcomes.Where(o => !o.Passed).Select(o => o.Criterion).Distinct().ToArray();
-        return new Verdict(false, null, failed, outcomes);
+        var disqualified = meeting.Status == MeetingStatus.Rescheduled
+            ? new Disqualification("rescheduled", "MEETING_RESCHEDULED", "the meeting was rescheduled: it counts once, when it is held")
+            : (Disqualifiers ?? []).Select(d => d.Check(meeting, others, context)).FirstOrDefault(d => d is not null);
+        return (disqualified, Paths.Select(p => p.Evaluate(meeting, context)).ToArray());
     }
 
-    public IEnumerable<string> Validate()
+    public IEnumerable<string> Validate(EvaluationContext context)
     {
         if (!Identifier.IsValid(Id))
         {
-            yield return $"id '{Id}' {Identifier.Describe(Id)}";
+            yield return $"id: '{Id}' {Identifier.Describe(Id)}";
         }
 
         if (Version < 1)
         {
-            yield return "version must be 1 or more";
+            yield return "version: must be 1 or more";
         }
 
-        if (Rules is null || Rules.Count == 0)
+        if (Paths is null || Paths.Count == 0)
         {
-            yield return "rules must list at least one rule";
+            yield return "paths: must list at least one way to qualify";
             yield break;
         }
 
-        foreach (var (rule, index) in Rules.Select((r, i) => (r, i)))
+        var duplicate = Paths.GroupBy(p => p.Type, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
         {
-            if (string.IsNullOrWhiteSpace(rule.Name))
-            {
-                yield return $"rules[{index}]: name is required";
-            }
+            yield return $"paths: '{duplicate.Key}' is listed twice";
+        }
 
-            if (rule.Criteria is null || rule.Criteria.Count == 0)
-            {
-                yield return $"rules[{index}]: criteria must list at least one criterion";
-                continue;
-            }
+        foreach (var problem in Paths.SelectMany(p => p.Validate(context)))
+        {
+            yield return "paths." + problem;
+        }
 
-            foreach (var problem in rule.Criteria.SelectMany(c => c.Validate()))
-            {
-                yield return $"rules[{index}].{problem}";
-            }
+        foreach (var problem in (Disqualifiers ?? []).SelectMany(d => d.Validate()))
+        {
+            yield return "disqualifiers." + problem;
         }
     }
 }

@@ -17,9 +17,10 @@ public enum LineKind
 }
 
 /// <summary>The qualification verdict as a statement line carries it.</summary>
-public sealed record QualificationSummary(bool Qualified, string? By, IReadOnlyList<string> FailedCriteria)
+public sealed record QualificationSummary(bool Qualified, string? By, IReadOnlyList<string> FailedCriteria, string? DisqualifiedBy)
 {
-    public static QualificationSummary From(Verdict verdict) => new(verdict.Qualified, verdict.By, verdict.FailedCriteria);
+    public static QualificationSummary From(Verdict verdict) =>
+        new(verdict.Qualified, verdict.By, verdict.FailedCriteria, verdict.DisqualifiedBy?.Disqualifier);
 }
 
 /// <summary>

@@ -4,49 +4,16 @@ using Xunit;
 
 namespace CompFunctions.Core.Tests;
 
-public sealed class QualificationTests
-{
-    [Fact]
-    public void M1042_is_not_qualified_under_strict_icp_and_the_failed_criteria_are_named()
-    {
-        var verdict = Samples.Ruleset.Evaluate(MeetingBuilder.M1042());
-
-        Assert.False(verdict.Qualified);
-        Assert.Null(verdict.By);
-        Assert.Equal(["lead_score", "employee_count", "industry"], verdict.FailedCriteria);
-        Assert.Contains("lead score C (needs A or B)", verdict.Explanation);
-        Assert.Contains("40 employees (needs at least 50)", verdict.Explanation);
-        Assert.Contains("industry Hospitality is not in the ICP list", verdict.Explanation);
-    }
-
-    [Fact]
-    public void A_meeting_meeting_every_criterion_is_qualified_by_the_icp_rule()
-    {
-        var verdict = Samples.Ruleset.Evaluate(MeetingBuilder.Qualified());
-
-        Assert.True(verdict.Qualified);
-        Assert.Equal("icp", verdict.By);
-        Assert.Empty(verdict.FailedCriteria);
-    }
-
-    [Fact]
-    public void Missing_data_fails_a_criterion_and_says_it_was_not_given()
-    {
-        var verdict = Samples.Ruleset.Evaluate(MeetingBuilder.Qualified() with { EmployeeCount = null });
-
-        Assert.Equal(["employee_count"], verdict.FailedCriteria);
-        Assert.Contains("employee count not given", verdict.Explanation);
-    }
-}
-
 public sealed class PlanTests
 {
     private static PayoutLine Line(IEnumerable<PayoutLine> lines, string component) => Assert.Single(lines, l => l.Component == component);
 
+    private static IReadOnlyList<PayoutLine> Lines(Meeting meeting) => Samples.Evaluator().Evaluate(meeting).Lines;
+
     [Fact]
     public void M1042_is_paid_for_the_held_meeting_and_the_pipeline_but_not_as_qualified()
     {
-        var lines = Samples.Evaluator.Evaluate(MeetingBuilder.M1042()).Lines;
+        var lines = Lines(MeetingBuilder.M1042());
 
         Assert.Equal(50.00m, Line(lines, "meeting_held").Amount.Amount);
         Assert.Equal(0.00m, Line(lines, "qualified_meeting").Amount.Amount);
@@ -62,36 +29,27 @@ public sealed class PlanTests
     [Fact]
     public void A_no_show_earns_nothing_from_any_component_and_every_line_says_why()
     {
-        var noShow = MeetingBuilder.Qualified("M-1043") with
-        {
-            Status = MeetingStatus.NoShow,
-            ScheduledFor = DateTimeOffset.Parse("2026-11-05T09:00:00-08:00", System.Globalization.CultureInfo.InvariantCulture),
-        };
-
-        var lines = Samples.Evaluator.Evaluate(noShow).Lines;
+        var lines = Lines(MeetingBuilder.M1043());
 
         Assert.All(lines, l => Assert.Equal(0m, l.Amount.Amount));
         Assert.All(lines, l => Assert.Equal("No-show on 2026-11-05: no-shows are not paid", l.Reason));
         Assert.All(lines, l => Assert.Equal(["MEETING_NO_SHOW"], l.ReasonCodes));
+        Assert.All(lines, l => Assert.Equal("no_show", l.Qualification.DisqualifiedBy));
     }
 
     [Fact]
     public void A_qualified_held_meeting_with_a_proposal_earns_all_three_components()
     {
-        var meeting = MeetingBuilder.Qualified().WithOpportunity("Proposal", 20000m);
-
-        var lines = Samples.Evaluator.Evaluate(meeting).Lines;
+        var lines = Lines(MeetingBuilder.Qualified().WithOpportunity("Proposal", 20000m));
 
         Assert.Equal([50.00m, 150.00m, 200.00m], lines.Select(l => l.Amount.Amount));
-        Assert.StartsWith("150.00 USD for a qualified meeting held on 2026-11-12", Line(lines, "qualified_meeting").Reason);
+        Assert.StartsWith("150.00 USD for a qualified meeting held on 2026-11-12 (qualified: meets the ideal customer profile", Line(lines, "qualified_meeting").Reason);
     }
 
     [Fact]
     public void Pipeline_pays_nothing_before_the_stage_is_reached()
     {
-        var meeting = MeetingBuilder.Qualified().WithOpportunity("Demo", 65000m);
-
-        var pipeline = Line(Samples.Evaluator.Evaluate(meeting).Lines, "pipeline");
+        var pipeline = Line(Lines(MeetingBuilder.Qualified().WithOpportunity("Demo", 65000m)), "pipeline");
 
         Assert.Equal(0m, pipeline.Amount.Amount);
         Assert.Equal("Opportunity O-M-1 has reached Demo so far: pipeline pays from Proposal", pipeline.Reason);
@@ -100,9 +58,7 @@ public sealed class PlanTests
     [Fact]
     public void Pipeline_in_another_currency_is_not_converted_silently()
     {
-        var meeting = MeetingBuilder.Qualified().WithOpportunity("Proposal", 20000m, "EUR");
-
-        var pipeline = Line(Samples.Evaluator.Evaluate(meeting).Lines, "pipeline");
+        var pipeline = Line(Lines(MeetingBuilder.Qualified().WithOpportunity("Proposal", 20000m, "EUR")), "pipeline");
 
         Assert.Equal(0m, pipeline.Amount.Amount);
         Assert.Equal(["CURRENCY_MISMATCH"], pipeline.ReasonCodes);
@@ -111,9 +67,7 @@ public sealed class PlanTests
     [Fact]
     public void Pipeline_amounts_round_half_away_from_zero_per_line()
     {
-        var meeting = MeetingBuilder.Qualified().WithOpportunity("Proposal", 54999.50m);
-
-        Assert.Equal(550.00m, Line(Samples.Evaluator.Evaluate(meeting).Lines, "pipeline").Amount.Amount);
+        Assert.Equal(550.00m, Line(Lines(MeetingBuilder.Qualified().WithOpportunity("Proposal", 54999.50m)), "pipeline").Amount.Amount);
     }
 
     [Theory]
@@ -122,7 +76,7 @@ public sealed class PlanTests
     [InlineData(MeetingStatus.Rescheduled, "MEETING_RESCHEDULED")]
     public void Meetings_not_held_earn_nothing_with_their_own_reason(MeetingStatus status, string code)
     {
-        var lines = Samples.Evaluator.Evaluate(MeetingBuilder.Qualified() with { Status = status }).Lines;
+        var lines = Lines(MeetingBuilder.Qualified() with { Status = status });
 
         Assert.All(lines, l => Assert.Equal([code], l.ReasonCodes));
         Assert.All(lines, l => Assert.True(l.Amount.IsZero));
@@ -134,13 +88,13 @@ public sealed class StatementTests
     [Fact]
     public void Totals_are_the_sum_of_the_lines_to_the_cent()
     {
-        var evaluator = Samples.Evaluator;
-        var lines = new[]
+        var meetings = new[]
         {
             MeetingBuilder.M1042(),
-            MeetingBuilder.Qualified("M-2").WithOpportunity("Proposal", 12345.67m),
-            MeetingBuilder.Qualified("M-3") with { Status = MeetingStatus.NoShow },
-        }.SelectMany(m => evaluator.Evaluate(m).Lines).ToArray();
+            MeetingBuilder.Qualified("M-2").WithOpportunity("Proposal", 12345.67m) with { AccountName = "B" },
+            MeetingBuilder.Qualified("M-3") with { Status = MeetingStatus.NoShow, AccountName = "C" },
+        };
+        var lines = Samples.Evaluator().Evaluate(meetings, []).SelectMany(e => e.Lines).ToArray();
 
         var statement = Statement.Create("sdr-ana", Periods.CompPeriod.Parse("2026-11"), Money.Currency.USD, Statement.Open, DateTimeOffset.UnixEpoch, lines);
 
