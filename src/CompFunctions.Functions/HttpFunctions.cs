@@ -6,7 +6,7 @@ using Microsoft.Azure.Functions.Worker;
 namespace CompFunctions.Functions;
 
 /// <summary>The HTTP routes finance calls (function key), and the anonymous health probe.</summary>
-public sealed class HttpFunctions(StatementEndpoints statements, HealthEndpoint health)
+public sealed class HttpFunctions(StatementEndpoints statements, MeetingEndpoints meetings, HealthEndpoint health)
 {
     [Function(Bindings.Functions.GetStatement)]
     public Task<IResult> GetStatement(
@@ -14,6 +14,12 @@ public sealed class HttpFunctions(StatementEndpoints statements, HealthEndpoint 
         string period,
         string sdrId) =>
         statements.GetStatementAsync(period, sdrId, request.HttpContext.RequestAborted);
+
+    [Function(Bindings.Functions.GetMeeting)]
+    public Task<IResult> GetMeeting(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = Bindings.MeetingRoute)] HttpRequest request,
+        string meetingId) =>
+        meetings.GetMeetingAsync(meetingId, request.HttpContext.RequestAborted);
 
     [Function(Bindings.Functions.Health)]
     public Task<IResult> Health(

@@ -3,18 +3,25 @@ using CompFunctions.Pipeline;
 using CompFunctions.Pipeline.Evaluation;
 using CompFunctions.Pipeline.Ingestion;
 using CompFunctions.Pipeline.Monitoring;
+using CompFunctions.Pipeline.Policies;
 using Microsoft.Azure.Functions.Worker;
 
 namespace CompFunctions.Functions;
 
 /// <summary>The nightly pipeline's triggers. Each binds its trigger and calls one application service.</summary>
-public sealed class PipelineFunctions(ExportIngestion ingestion, SdrPeriodEvaluation evaluation, NightlyExportCheck nightly)
+public sealed class PipelineFunctions(ExportIngestion ingestion, PolicyDocumentIngestion policies, SdrPeriodEvaluation evaluation, NightlyExportCheck nightly)
 {
     [Function(Bindings.Functions.IngestExport)]
     public Task IngestExport(
         [BlobTrigger(Bindings.ExportBlobPath, Connection = Bindings.StorageConnection)] BlobClient export,
         FunctionContext context) =>
         ingestion.IngestAsync(export, context.CancellationToken);
+
+    [Function(Bindings.Functions.IngestPolicyDocument)]
+    public Task IngestPolicyDocument(
+        [BlobTrigger(Bindings.ConfigBlobPath, Connection = Bindings.StorageConnection)] BlobClient document,
+        FunctionContext context) =>
+        policies.IngestAsync(document, context.CancellationToken);
 
     [Function(Bindings.Functions.EvaluateSdrPeriod)]
     public Task EvaluateSdrPeriod(

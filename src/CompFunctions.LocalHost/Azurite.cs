@@ -114,7 +114,15 @@ public sealed class Azurite : IAsyncDisposable
     {
         if (_process is { HasExited: false })
         {
-            _process.Kill(entireProcessTree: true);
+            try
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException)
+            {
+                // it exited between the check and the kill
+            }
+
             await _process.WaitForExitAsync();
         }
 

@@ -60,6 +60,8 @@ public static class LocalHostApp
         var api = app.MapGroup("/api");
         api.MapGet(Bindings.StatementRoute, (string period, string sdrId, StatementEndpoints statements, HttpContext http) =>
             statements.GetStatementAsync(period, sdrId, http.RequestAborted));
+        api.MapGet(Bindings.MeetingRoute, (string meetingId, MeetingEndpoints meetings, HttpContext http) =>
+            meetings.GetMeetingAsync(meetingId, http.RequestAborted));
         api.MapGet(Bindings.HealthRoute, (HealthEndpoint health, HttpContext http) => health.GetAsync(http.RequestAborted));
         return app;
     }

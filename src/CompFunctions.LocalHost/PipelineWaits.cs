@@ -1,10 +1,9 @@
 using System.Net.Http.Json;
-using CompFunctions.Core.Evaluation;
-using CompFunctions.Core.Plans;
-using CompFunctions.Core.Qualification;
+using Azure.Storage.Blobs;
+using CompFunctions.Pipeline;
 using CompFunctions.Pipeline.Http;
+using CompFunctions.Pipeline.Policies;
 using CompFunctions.Pipeline.Storage;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace CompFunctions.LocalHost;
 
@@ -16,12 +15,34 @@ public static class PipelineWaits
 {
     public const string SampleExport = "samples/crm-export-2026-11-26.csv";
 
-    public static async Task<(Ruleset Ruleset, CompPlan Plan)> PublishSamplePoliciesAsync(IServiceProvider services, string root)
+    /// <summary>The sample documents the demo and the tests publish: the plan and the ruleset it names.</summary>
+    public static IReadOnlyList<string> SamplePolicies { get; } = ["rulesets/icp-2026.json", "plans/sdr-2026.json"];
+
+    /// <summary>Drops each sample policy document into <c>comp-config</c> and waits until the pipeline has accepted it.</summary>
+    public static async Task<IReadOnlyList<PolicyDocumentReport>> PublishSamplePoliciesAsync(BlobServiceClient blobs, string root, TimeSpan deadline)
     {
-        var policies = services.GetRequiredService<PolicyStore>();
-        var ruleset = await policies.PublishRulesetAsync(await File.ReadAllTextAsync(Path.Combine(root, "samples/policies/ruleset-icp-2026.json")), CancellationToken.None);
-        var plan = await policies.PublishPlanAsync(await File.ReadAllTextAsync(Path.Combine(root, "samples/policies/plan-sdr-2026.json")), services.GetRequiredService<EvaluationContext>(), CancellationToken.None);
-        return (ruleset, plan);
+        var reports = new List<PolicyDocumentReport>();
+        foreach (var name in SamplePolicies)
+        {
+            var report = await PublishPolicyAsync(blobs, name, await File.ReadAllTextAsync(Path.Combine(root, "samples", "comp-config", name)), deadline);
+            if (report.Status == PolicyDocumentStatus.Rejected)
+            {
+                throw new InvalidOperationException($"The sample {name} was rejected: {string.Join("; ", report.Problems)}");
+            }
+
+            reports.Add(report);
+        }
+
+        return reports;
+    }
+
+    /// <summary>Drops one policy document into <c>comp-config</c> and returns the pipeline's report on it.</summary>
+    public static async Task<PolicyDocumentReport> PublishPolicyAsync(BlobServiceClient blobs, string name, string json, TimeSpan deadline)
+    {
+        var uploaded = await BlobDrops.DropAsync(blobs.GetBlobContainerClient(Bindings.ConfigContainer), name, BinaryData.FromString(json));
+        var report = blobs.GetBlobContainerClient(Bindings.ConfigReportsContainer).GetBlobClient(PolicyDocumentReport.BlobName(name, RunIds.Of(name, uploaded.ETag)));
+        await Until(async () => (await report.ExistsAsync()).Value, $"the report on {Bindings.ConfigContainer}/{name}", deadline);
+        return (await report.DownloadContentAsync()).Value.Content.ToObjectFromJson<PolicyDocumentReport>(new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web))!;
     }
 
     public static async Task<RunRecord> ForRunAsync(RunStore runs, string runId, TimeSpan deadline)

@@ -2,7 +2,6 @@ using System.Globalization;
 using Azure.Storage.Blobs;
 using CompFunctions.Pipeline;
 using CompFunctions.Pipeline.Http;
-using CompFunctions.Pipeline.Ingestion;
 using CompFunctions.Pipeline.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -30,18 +29,18 @@ internal static class SampleRun
         {
             await output.WriteLineAsync($"Local host: listening on {LocalHostApp.DefaultUrl}.");
             var services = app.Services;
-            var (ruleset, plan) = await PipelineWaits.PublishSamplePoliciesAsync(services, root);
-            await output.WriteLineAsync($"Policies: published ruleset {ruleset.Ref} and plan {plan.Ref}.");
+            foreach (var report in await PipelineWaits.PublishSamplePoliciesAsync(services.GetRequiredService<BlobServiceClient>(), root, Deadline))
+            {
+                await output.WriteLineAsync($"Policy: {Bindings.ConfigContainer}/{report.Document} → {report.Kind} {report.Id} v{report.Version}, {report.Status.Replace('_', ' ')}.");
+            }
+
 
             var name = $"samples/{DateTime.UtcNow:yyyy/MM/dd/HHmmss}/meetings.csv";
-            var blob = services.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(Bindings.ExportsContainer).GetBlobClient(name);
-            await using (var file = File.OpenRead(Path.Combine(root, PipelineWaits.SampleExport)))
-            {
-                var uploaded = await blob.UploadAsync(file, overwrite: true);
-                await output.WriteLineAsync($"Export: dropped {PipelineWaits.SampleExport} as {Bindings.ExportsContainer}/{name}; waiting for the pipeline...");
-                var run = await PipelineWaits.ForRunAsync(services.GetRequiredService<RunStore>(), ExportIngestion.RunIdOf(name, uploaded.Value.ETag), Deadline);
-                await output.WriteLineAsync($"Run {run.RunId}: {run.Status}; {run.RowsRead} rows read, {run.Accepted} accepted, {run.Quarantined} quarantined, {run.SdrPeriodsQueued} SDR periods queued. Report: {run.Report}");
-            }
+            var exports = services.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(Bindings.ExportsContainer);
+            var uploaded = await BlobDrops.DropAsync(exports, name, await BinaryData.FromStreamAsync(File.OpenRead(Path.Combine(root, PipelineWaits.SampleExport))));
+            await output.WriteLineAsync($"Export: dropped {PipelineWaits.SampleExport} as {Bindings.ExportsContainer}/{name}; waiting for the pipeline...");
+            var run = await PipelineWaits.ForRunAsync(services.GetRequiredService<RunStore>(), RunIds.Of(name, uploaded.ETag), Deadline);
+            await output.WriteLineAsync($"Run {run.RunId}: {run.Status}; {run.RowsRead} rows read, {run.Accepted} accepted, {run.Quarantined} quarantined, {run.SdrPeriodsQueued} SDR periods queued. Report: {run.Report}");
 
             using var http = new HttpClient { BaseAddress = new Uri(LocalHostApp.DefaultUrl) };
             var statement = await PipelineWaits.ForStatementAsync(http, Period, SdrId, name, Deadline);

@@ -16,8 +16,15 @@ public static class Bindings
     /// <summary>Where each run's report (counts, missing columns, quarantined rows) is written, named after the export.</summary>
     public const string ReportsContainer = "export-reports";
 
-    /// <summary>Policy documents: <c>rulesets/{id}.json</c> and <c>plans/{id}.json</c>.</summary>
-    public const string PoliciesContainer = "policies";
+    /// <summary>
+    /// Where RevOps drops policy documents (<c>rulesets/*.json</c>, <c>plans/*.json</c>); each is
+    /// validated and, when good, accepted into the <c>policies</c> table. Never deployed with the code.
+    /// </summary>
+    public const string ConfigContainer = "comp-config";
+    public const string ConfigBlobPath = ConfigContainer + "/{name}";
+
+    /// <summary>Where each policy document's acceptance or rejection report is written.</summary>
+    public const string ConfigReportsContainer = "config-reports";
 
     /// <summary>One message per (SDR, period) an export touched.</summary>
     public const string EvaluationQueue = "evaluate-requests";
@@ -25,12 +32,15 @@ public static class Bindings
     public const string NightlyCheckSchedule = "%Compensation:NightlyCheck:Schedule%";
 
     public const string StatementRoute = "statements/{period}/{sdrId}";
+    public const string MeetingRoute = "meetings/{meetingId}";
     public const string HealthRoute = "health";
 
     /// <summary>Function names, shared so both hosts log and report the same names.</summary>
     public static class Functions
     {
         public const string IngestExport = "IngestExport";
+        public const string IngestPolicyDocument = "IngestPolicyDocument";
+        public const string GetMeeting = "GetMeeting";
         public const string EvaluateSdrPeriod = "EvaluateSdrPeriod";
         public const string GetStatement = "GetStatement";
         public const string Health = "Health";

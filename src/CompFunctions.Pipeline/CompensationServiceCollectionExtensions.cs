@@ -7,6 +7,7 @@ using CompFunctions.Pipeline.Evaluation;
 using CompFunctions.Pipeline.Http;
 using CompFunctions.Pipeline.Ingestion;
 using CompFunctions.Pipeline.Monitoring;
+using CompFunctions.Pipeline.Policies;
 using CompFunctions.Pipeline.Storage;
 using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
@@ -58,7 +59,9 @@ public static class CompensationServiceCollectionExtensions
         services.AddSingleton<PolicyStore>();
         services.AddSingleton<ExportIngestion>();
         services.AddSingleton<SdrPeriodEvaluation>();
+        services.AddSingleton<PolicyDocumentIngestion>();
         services.AddSingleton<StatementEndpoints>();
+        services.AddSingleton<MeetingEndpoints>();
         services.AddSingleton<NightlyExportCheck>();
         services.AddSingleton<HealthEndpoint>();
         services.AddHostedService<StorageInitializer>();

@@ -29,6 +29,12 @@ public static partial class PipelineLog
     [LoggerMessage(1101, LogLevel.Error, "Evaluation message rejected, it will not be retried: {Reason}")]
     public static partial void BadEvaluationMessage(this ILogger logger, string reason);
 
+    [LoggerMessage(1300, LogLevel.Warning, "Policy document {Document} rejected, the versions in force are unchanged: {Problems}. Report: {Report}")]
+    public static partial void PolicyDocumentRejected(this ILogger logger, string document, string problems, string report);
+
+    [LoggerMessage(1301, LogLevel.Information, "Policy document {Document}: {Kind} {Id} v{Version} {Status}; {SdrPeriods} SDR periods queued for re-evaluation")]
+    public static partial void PolicyDocumentAccepted(this ILogger logger, string document, string kind, string id, int version, string status, int sdrPeriods);
+
     [LoggerMessage(1200, LogLevel.Warning, "No CRM export arrived by {ExpectedBy} ({TimeZone}) on {Date}; the last one started at {LastStarted}")]
     public static partial void ExportMissing(this ILogger logger, string expectedBy, string timeZone, string date, string lastStarted);
 

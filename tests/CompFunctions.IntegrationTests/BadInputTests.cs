@@ -83,7 +83,7 @@ public sealed class BadInputTests(PipelineFixture pipeline)
         const string export = "it/bom-crlf.csv";
         var rows = CsvRows.File(CsvRows.Held("T-BOM-1", "it-bom"), CsvRows.Held("T-BOM-2", "it-bom"))
             .Replace("\n", "\r\n", StringComparison.Ordinal)
-            + "T-BOM-3,it-bom,ae-bo,2026-11-10T10:00:00-08:00,2026-11-12T10:00:00-08:00,held,accepted,A,300,\"Soft\r\nware, Inc\",,,,,\r\n";
+            + "T-BOM-3,it-bom,ae-bo,2026-11-10T10:00:00-08:00,2026-11-12T10:00:00-08:00,held,accepted,,A,300,\"Soft\r\nware, Inc\",,,,,\r\n";
         var run = await pipeline.WaitForRunAsync(await pipeline.DropExportAsync(export, "\uFEFF" + rows));
 
         Assert.Equal((3L, 3L, 0L), (run.RowsRead, run.Accepted, run.Quarantined));

@@ -29,7 +29,6 @@ public sealed class PipelineFixture : IAsyncLifetime
     private readonly string _azuriteFolder = Path.Combine(Path.GetTempPath(), "compfunctions-azurite-" + Guid.NewGuid().ToString("N"));
     private Azurite? _azurite;
     private WebApplication? _host;
-    private DateTimeOffset _lastUpload = DateTimeOffset.MinValue;
 
     public HttpClient Http { get; private set; } = null!;
 
@@ -55,10 +54,23 @@ public sealed class PipelineFixture : IAsyncLifetime
         await _host.StartAsync();
         Http = new HttpClient { BaseAddress = new Uri(url) };
 
-        await PipelineWaits.PublishSamplePoliciesAsync(Services, Root);
+        await PipelineWaits.PublishSamplePoliciesAsync(Blobs, Root, Deadline);
     }
 
     public async Task DisposeAsync()
+    {
+        try
+        {
+            await DisposeCoreAsync();
+        }
+        catch (Exception ex)
+        {
+            await File.AppendAllTextAsync("/tmp/fixture-dispose.txt", ex + "\n----\n");
+            throw;
+        }
+    }
+
+    private async Task DisposeCoreAsync()
     {
         Http?.Dispose();
         if (_host is not null)
@@ -84,16 +96,11 @@ public sealed class PipelineFixture : IAsyncLifetime
 
     public BlobClient ExportBlob(string name) => Blobs.GetBlobContainerClient(Bindings.ExportsContainer).GetBlobClient(name);
 
-    /// <summary>
-    /// Drops an export and returns its run id. Azurite's blob scan can miss a blob written in the
-    /// same second as the previous newest one, so uploads wait for the clock to leave that second.
-    /// </summary>
+    /// <summary>Drops an export (see <see cref="BlobDrops"/> for why drops are spaced) and returns its run id.</summary>
     public async Task<string> DropExportAsync(string name, string content)
     {
-        await Until(() => Task.FromResult(DateTimeOffset.UtcNow.ToUnixTimeSeconds() > _lastUpload.ToUnixTimeSeconds()), "the next second");
-        var uploaded = await ExportBlob(name).UploadAsync(BinaryData.FromString(content), overwrite: true);
-        _lastUpload = uploaded.Value.LastModified;
-        return ExportIngestion.RunIdOf(name, uploaded.Value.ETag);
+        var uploaded = await BlobDrops.DropAsync(Blobs.GetBlobContainerClient(Bindings.ExportsContainer), name, BinaryData.FromString(content));
+        return RunIds.Of(name, uploaded.ETag);
     }
 
     public Task<string> DropSampleExportAsync(string name) =>

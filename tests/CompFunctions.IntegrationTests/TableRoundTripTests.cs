@@ -22,7 +22,7 @@ public sealed class TableRoundTripTests(PipelineFixture pipeline)
         var table = pipeline.Tables.GetTableClient(Tables.PayoutLines);
         var money = new Money(decimal.Parse(amount, System.Globalization.CultureInfo.InvariantCulture), Currency.USD);
         var line = new PayoutLine("T-RT-1:pipeline", "T-RT-1", LineKind.Earning, "pipeline", money, "round trip", ["TEST"],
-            new QualificationSummary(false, null, ["industry"]), new DocumentRef("p", 1), new DocumentRef("r", 1), new SourceRef("x.csv", 2), null);
+            new QualificationSummary(false, null, ["industry"], "no_show"), new DocumentRef("p", 1), new DocumentRef("r", 1), new SourceRef("x.csv", 2), null);
         var partition = "roundtrip|" + amount;
 
         await table.UpsertEntityAsync(LineEntities.ToEntity(line, partition));

@@ -26,6 +26,8 @@ public readonly partial record struct CompPeriod : IComparable<CompPeriod>
 
     public CompPeriod Next() => Month == 12 ? new CompPeriod(Year + 1, 1) : new CompPeriod(Year, Month + 1);
 
+    public CompPeriod Previous() => Month == 1 ? new CompPeriod(Year - 1, 12) : new CompPeriod(Year, Month - 1);
+
     public static bool TryParse(string? text, out CompPeriod period)
     {
         period = default;

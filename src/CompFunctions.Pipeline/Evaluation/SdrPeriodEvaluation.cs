@@ -1,7 +1,9 @@
-using Azure;
+using System.Text.Json;
 using Azure.Data.Tables;
 using CompFunctions.Core.Evaluation;
+using CompFunctions.Core.Meetings;
 using CompFunctions.Core.Periods;
+using CompFunctions.Pipeline.Http;
 using CompFunctions.Pipeline.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -9,10 +11,10 @@ using Microsoft.Extensions.Options;
 namespace CompFunctions.Pipeline.Evaluation;
 
 /// <summary>
-/// Evaluates every meeting of one (SDR, period) against the plan and its ruleset and makes the
-/// period's payout lines exactly what the evaluation says: upserts every line (deterministic keys,
-/// so a duplicate or retried message rewrites the same rows and never pays twice) and removes lines
-/// that no longer apply.
+/// Evaluates every meeting of one (SDR, period) with the plan and ruleset versions in force on
+/// each meeting's day, and makes the period's payout lines and verdicts exactly what the
+/// evaluation says: every row upserted under a deterministic key (so a duplicate or retried
+/// message rewrites the same rows and never pays twice), rows that no longer apply removed.
 /// </summary>
 public sealed class SdrPeriodEvaluation(
     TableServiceClient tables,
@@ -23,6 +25,7 @@ public sealed class SdrPeriodEvaluation(
 {
     private readonly TableClient _meetings = tables.GetTableClient(Tables.Meetings);
     private readonly TableClient _lines = tables.GetTableClient(Tables.PayoutLines);
+    private readonly TableClient _verdicts = tables.GetTableClient(Tables.Verdicts);
 
     /// <summary>Handles one queue message. A malformed message is logged and dropped (retrying cannot fix it).</summary>
     public async Task HandleAsync(string message, CancellationToken cancellationToken)
@@ -39,32 +42,43 @@ public sealed class SdrPeriodEvaluation(
     public async Task EvaluateAsync(string sdrId, CompPeriod period, CancellationToken cancellationToken)
     {
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["SdrId"] = sdrId, ["Period"] = period.ToString() });
-        var (plan, ruleset) = await policies.LoadAsync(options.Value.PlanId, context, cancellationToken).ConfigureAwait(false);
-        var evaluator = new MeetingEvaluator(ruleset, plan, context);
+        var policySet = await policies.LoadAsync(options.Value.PlanId, cancellationToken).ConfigureAwait(false);
         var partition = Tables.SdrPeriodKey(period, sdrId);
+        var meetings = await MeetingsAsync(partition, cancellationToken).ConfigureAwait(false);
+        var previous = await MeetingsAsync(Tables.SdrPeriodKey(period.Previous(), sdrId), cancellationToken).ConfigureAwait(false);
 
-        var meetings = 0;
-        var writes = new List<TableTransactionAction>();
+        var evaluations = new PeriodEvaluator(policySet, context).Evaluate(meetings, previous);
+        var lines = evaluations.SelectMany(e => e.Lines).Select(line => LineEntities.ToEntity(line, partition)).ToArray();
+        var verdicts = evaluations.Where(e => e.Verdict is not null).Select(e => VerdictEntity(partition, e)).ToArray();
+
+        var removed = await PartitionSync.ReplaceAsync(_lines, partition, lines, cancellationToken).ConfigureAwait(false);
+        await PartitionSync.ReplaceAsync(_verdicts, partition, verdicts, cancellationToken).ConfigureAwait(false);
+        logger.Evaluated(sdrId, period.ToString(), meetings.Count, lines.Length, removed);
+    }
+
+    private static TableEntity VerdictEntity(string partition, MeetingEvaluation evaluation)
+    {
+        var verdict = evaluation.Verdict!;
+        return new TableEntity(partition, evaluation.Meeting.MeetingId)
+        {
+            ["Qualified"] = verdict.Qualified,
+            ["By"] = verdict.By,
+            ["DisqualifiedBy"] = verdict.DisqualifiedBy?.Disqualifier,
+            ["RulesetId"] = verdict.Ruleset.Id,
+            ["RulesetVersion"] = verdict.Ruleset.Version,
+            ["Json"] = JsonSerializer.Serialize(VerdictDocument.From(verdict), StatementDocument.Json),
+        };
+    }
+
+    private async Task<List<Meeting>> MeetingsAsync(string partition, CancellationToken cancellationToken)
+    {
+        var meetings = new List<Meeting>();
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition}");
         await foreach (var entity in _meetings.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            meetings++;
-            var evaluation = evaluator.Evaluate(MeetingEntities.FromEntity(entity));
-            writes.AddRange(evaluation.Lines.Select(line =>
-                new TableTransactionAction(TableTransactionActionType.UpsertReplace, LineEntities.ToEntity(line, partition))));
+            meetings.Add(MeetingEntities.FromEntity(entity));
         }
 
-        var current = writes.Select(w => w.Entity.RowKey).ToHashSet(StringComparer.Ordinal);
-        var stale = new List<TableTransactionAction>();
-        await foreach (var existing in _lines.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
-        {
-            if (!current.Contains(existing.RowKey))
-            {
-                stale.Add(new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(partition, existing.RowKey), ETag.All));
-            }
-        }
-
-        await TableBatches.SubmitAsync(_lines, writes.Concat(stale), cancellationToken).ConfigureAwait(false);
-        logger.Evaluated(sdrId, period.ToString(), meetings, writes.Count, stale.Count);
+        return meetings;
     }
 }

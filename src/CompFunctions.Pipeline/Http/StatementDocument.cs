@@ -32,7 +32,7 @@ public sealed record StatementDocument(
 
 public sealed record TotalsDocument(decimal Earnings, decimal Clawbacks, decimal Adjustments, decimal Net);
 
-public sealed record QualificationDocument(bool Qualified, string? By, IReadOnlyList<string> FailedCriteria);
+public sealed record QualificationDocument(bool Qualified, string? By, IReadOnlyList<string> FailedCriteria, string? DisqualifiedBy);
 
 public sealed record DocumentRefDocument(string Id, int Version);
 
@@ -60,7 +60,7 @@ public sealed record LineDocument(
         l.Amount.Rounded().Amount,
         l.Reason,
         l.ReasonCodes,
-        new QualificationDocument(l.Qualification.Qualified, l.Qualification.By, l.Qualification.FailedCriteria),
+        new QualificationDocument(l.Qualification.Qualified, l.Qualification.By, l.Qualification.FailedCriteria, l.Qualification.DisqualifiedBy),
         new DocumentRefDocument(l.Plan.Id, l.Plan.Version),
         new DocumentRefDocument(l.Ruleset.Id, l.Ruleset.Version),
         new SourceDocument(l.Source.Export, l.Source.Line),

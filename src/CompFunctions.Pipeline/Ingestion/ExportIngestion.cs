@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
@@ -41,7 +39,7 @@ public sealed class ExportIngestion(
     public async Task<RunRecord> IngestAsync(BlobClient export, CancellationToken cancellationToken)
     {
         var properties = (await export.GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Value;
-        var runId = RunIdOf(export.Name, properties.ETag);
+        var runId = RunIds.Of(export.Name, properties.ETag);
         var startedAt = clock.GetUtcNow();
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["Export"] = export.Name, ["RunId"] = runId });
         logger.IngestStarted(export.Name, runId);
@@ -100,7 +98,7 @@ public sealed class ExportIngestion(
         var queued = touched.Order(StringComparer.Ordinal).ToArray();
         foreach (var partition in queued)
         {
-            var (period, sdrId) = SplitPartition(partition);
+            var (period, sdrId) = Tables.SplitSdrPeriodKey(partition);
             await _queue.SendMessageAsync(new EvaluationRequest(sdrId, period, runId).ToJson(), cancellationToken).ConfigureAwait(false);
         }
 
@@ -214,18 +212,5 @@ public sealed class ExportIngestion(
         };
         await runs.SaveAsync(run, cancellationToken).ConfigureAwait(false);
         return run;
-    }
-
-    /// <summary>The same blob version always gets the same run id; a new upload gets a new one.</summary>
-    public static string RunIdOf(string exportName, ETag etag)
-    {
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(exportName + "\n" + etag));
-        return Convert.ToHexStringLower(hash.AsSpan(0, 8));
-    }
-
-    private static (string Period, string SdrId) SplitPartition(string partition)
-    {
-        var bar = partition.IndexOf('|', StringComparison.Ordinal);
-        return (partition[..bar], partition[(bar + 1)..]);
     }
 }

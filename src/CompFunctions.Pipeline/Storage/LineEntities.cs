@@ -27,6 +27,7 @@ public static class LineEntities
         ["Qualified"] = line.Qualification.Qualified,
         ["QualifiedBy"] = line.Qualification.By,
         ["FailedCriteria"] = JsonSerializer.Serialize(line.Qualification.FailedCriteria),
+        ["DisqualifiedBy"] = line.Qualification.DisqualifiedBy,
         ["PlanId"] = line.Plan.Id,
         ["PlanVersion"] = line.Plan.Version,
         ["RulesetId"] = line.Ruleset.Id,
@@ -51,7 +52,8 @@ public static class LineEntities
             new QualificationSummary(
                 e.GetBoolean("Qualified") ?? false,
                 e.GetString("QualifiedBy"),
-                JsonSerializer.Deserialize<string[]>(e.GetString("FailedCriteria")) ?? []),
+                JsonSerializer.Deserialize<string[]>(e.GetString("FailedCriteria")) ?? [],
+                e.GetString("DisqualifiedBy")),
             new DocumentRef(e.GetString("PlanId"), e.GetInt32("PlanVersion") ?? 0),
             new DocumentRef(e.GetString("RulesetId"), e.GetInt32("RulesetVersion") ?? 0),
             new SourceRef(e.GetString("SourceExport"), e.GetInt64("SourceLine") ?? 0),

@@ -1,5 +1,4 @@
-using Azure;
-using Azure.Storage.Blobs;
+using Azure.Data.Tables;
 using CompFunctions.Core.Evaluation;
 using CompFunctions.Core.Plans;
 using CompFunctions.Core.Policies;
@@ -7,54 +6,79 @@ using CompFunctions.Core.Qualification;
 
 namespace CompFunctions.Pipeline.Storage;
 
-/// <summary>
-/// Reads policy documents from the <c>policies</c> container: <c>plans/{id}.json</c> and
-/// <c>rulesets/{id}.json</c>. A missing or invalid document is a <see cref="PolicyDocumentException"/>
-/// naming the document and every problem in it.
-/// </summary>
-public sealed class PolicyStore(BlobServiceClient blobs)
+/// <summary>The two kinds of policy document, and the folder of <c>comp-config</c> each is dropped in.</summary>
+public static class PolicyKinds
 {
-    private readonly BlobContainerClient _container = blobs.GetBlobContainerClient(Bindings.PoliciesContainer);
+    public const string Ruleset = "ruleset";
+    public const string Plan = "plan";
 
-    public static string PlanBlob(string id) => $"plans/{id}.json";
+    /// <summary>The kind a <c>comp-config</c> blob name holds (<c>rulesets/…</c> or <c>plans/…</c>), or null.</summary>
+    public static string? FromBlobName(string name) =>
+        name.StartsWith("rulesets/", StringComparison.Ordinal) ? Ruleset
+        : name.StartsWith("plans/", StringComparison.Ordinal) ? Plan
+        : null;
+}
 
-    public static string RulesetBlob(string id) => $"rulesets/{id}.json";
+/// <summary>One accepted version of a policy document: the document and its JSON as submitted.</summary>
+public sealed record AcceptedDocument<T>(T Document, string Json, string Source, DateTimeOffset AcceptedAt);
 
-    public async Task<(CompPlan Plan, Ruleset Ruleset)> LoadAsync(string planId, EvaluationContext context, CancellationToken cancellationToken)
+/// <summary>
+/// Accepted policy documents (the <c>policies</c> table): every version of every ruleset and plan
+/// that passed validation, by kind and id. Nothing here is ever overwritten: a version, once
+/// accepted, is immutable, so what was in force for any past day stays readable.
+/// </summary>
+public sealed class PolicyStore(TableServiceClient tables, EvaluationContext context)
+{
+    private readonly TableClient _table = tables.GetTableClient(Tables.Policies);
+
+    public static string PartitionOf(string kind, string id) => $"{kind}|{id}";
+
+    public static string RowOf(int version) => version.ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
+
+    public Task<IReadOnlyList<AcceptedDocument<Ruleset>>> RulesetVersionsAsync(string id, CancellationToken cancellationToken) =>
+        VersionsAsync(PolicyKinds.Ruleset, id, (json, doc) => PolicyDocuments.ParseRuleset(json, doc, context), cancellationToken);
+
+    public Task<IReadOnlyList<AcceptedDocument<CompPlan>>> PlanVersionsAsync(string id, CancellationToken cancellationToken) =>
+        VersionsAsync(PolicyKinds.Plan, id, (json, doc) => PolicyDocuments.ParsePlan(json, doc, context), cancellationToken);
+
+    /// <summary>Every version of a plan and of the rulesets its versions name. A plan with no accepted version is a configuration error.</summary>
+    public async Task<PolicySet> LoadAsync(string planId, CancellationToken cancellationToken)
     {
-        var planName = PlanBlob(planId);
-        var plan = PolicyDocuments.ParsePlan(await ReadAsync(planName, cancellationToken).ConfigureAwait(false), $"{Bindings.PoliciesContainer}/{planName}", context);
-        var rulesetName = RulesetBlob(plan.Ruleset);
-        var ruleset = PolicyDocuments.ParseRuleset(await ReadAsync(rulesetName, cancellationToken).ConfigureAwait(false), $"{Bindings.PoliciesContainer}/{rulesetName}");
-        return (plan, ruleset);
-    }
-
-    /// <summary>Validates a plan document and, only when it is usable, stores it under its id.</summary>
-    public async Task<CompPlan> PublishPlanAsync(string json, EvaluationContext context, CancellationToken cancellationToken)
-    {
-        var plan = PolicyDocuments.ParsePlan(json, "plan document", context);
-        await _container.GetBlobClient(PlanBlob(plan.Id)).UploadAsync(BinaryData.FromString(json), overwrite: true, cancellationToken).ConfigureAwait(false);
-        return plan;
-    }
-
-    /// <summary>Validates a ruleset document and, only when it is usable, stores it under its id.</summary>
-    public async Task<Ruleset> PublishRulesetAsync(string json, CancellationToken cancellationToken)
-    {
-        var ruleset = PolicyDocuments.ParseRuleset(json, "ruleset document");
-        await _container.GetBlobClient(RulesetBlob(ruleset.Id)).UploadAsync(BinaryData.FromString(json), overwrite: true, cancellationToken).ConfigureAwait(false);
-        return ruleset;
-    }
-
-    private async Task<string> ReadAsync(string name, CancellationToken cancellationToken)
-    {
-        try
+        var plans = await PlanVersionsAsync(planId, cancellationToken).ConfigureAwait(false);
+        if (plans.Count == 0)
         {
-            var content = await _container.GetBlobClient(name).DownloadContentAsync(cancellationToken).ConfigureAwait(false);
-            return content.Value.Content.ToString();
+            throw new PolicyDocumentException($"plan {planId}", [$"no version has been accepted; drop plans/{planId}.json into the {Bindings.ConfigContainer} container"]);
         }
-        catch (RequestFailedException ex) when (ex.Status == 404)
+
+        var rulesets = new Dictionary<string, PolicyVersions<Ruleset>>(StringComparer.Ordinal);
+        foreach (var rulesetId in plans.Select(p => p.Document.Ruleset).Distinct(StringComparer.Ordinal))
         {
-            throw new PolicyDocumentException($"{Bindings.PoliciesContainer}/{name}", ["the document does not exist; upload it to the policies container"]);
+            var versions = await RulesetVersionsAsync(rulesetId, cancellationToken).ConfigureAwait(false);
+            rulesets[rulesetId] = new PolicyVersions<Ruleset>(versions.Select(v => v.Document));
         }
+
+        return new PolicySet(planId, new PolicyVersions<CompPlan>(plans.Select(p => p.Document)), rulesets);
+    }
+
+    public Task SaveAsync(string kind, IPolicyDocument document, string json, string source, DateTimeOffset acceptedAt, CancellationToken cancellationToken) =>
+        _table.AddEntityAsync(new TableEntity(PartitionOf(kind, document.Id), RowOf(document.Version))
+        {
+            ["Json"] = json,
+            ["EffectiveFrom"] = document.EffectiveFrom.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            ["Source"] = source,
+            ["AcceptedAt"] = acceptedAt,
+        }, cancellationToken);
+
+    private async Task<IReadOnlyList<AcceptedDocument<T>>> VersionsAsync<T>(string kind, string id, Func<string, string, T> parse, CancellationToken cancellationToken)
+    {
+        var versions = new List<AcceptedDocument<T>>();
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {PartitionOf(kind, id)}");
+        await foreach (var e in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            var json = e.GetString("Json");
+            versions.Add(new AcceptedDocument<T>(parse(json, $"{kind} {id} v{int.Parse(e.RowKey, System.Globalization.CultureInfo.InvariantCulture)}"), json, e.GetString("Source"), e.GetDateTimeOffset("AcceptedAt") ?? default));
+        }
+
+        return versions;
     }
 }

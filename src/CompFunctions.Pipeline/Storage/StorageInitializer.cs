@@ -13,7 +13,7 @@ public sealed class StorageInitializer(BlobServiceClient blobs, QueueServiceClie
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        foreach (var container in new[] { Bindings.ExportsContainer, Bindings.ReportsContainer, Bindings.PoliciesContainer })
+        foreach (var container in new[] { Bindings.ExportsContainer, Bindings.ReportsContainer, Bindings.ConfigContainer, Bindings.ConfigReportsContainer })
         {
             await blobs.GetBlobContainerClient(container).CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         }

@@ -15,13 +15,25 @@ public static class Tables
     /// <summary>Payout lines. PartitionKey <c>{period}|{sdrId}</c>, RowKey line id <c>{meetingId}:{component}</c>.</summary>
     public const string PayoutLines = "payoutlines";
 
+    /// <summary>Qualification verdicts, the whole of each. PartitionKey <c>{period}|{sdrId}</c>, RowKey meeting id.</summary>
+    public const string Verdicts = "verdicts";
+
+    /// <summary>Accepted policy documents. PartitionKey <c>{kind}|{id}</c> (kind <c>ruleset</c> or <c>plan</c>), RowKey the version, 6 digits.</summary>
+    public const string Policies = "policies";
+
     /// <summary>Export runs. PartitionKey <c>run</c>, RowKey run id.</summary>
     public const string Runs = "runs";
 
     /// <summary>Nightly check results. PartitionKey <c>nightly</c>, RowKey the local date checked.</summary>
     public const string NightlyChecks = "nightlychecks";
 
-    public static IReadOnlyList<string> All { get; } = [Meetings, MeetingIndex, PayoutLines, Runs, NightlyChecks];
+    public static IReadOnlyList<string> All { get; } = [Meetings, MeetingIndex, PayoutLines, Verdicts, Policies, Runs, NightlyChecks];
 
     public static string SdrPeriodKey(Core.Periods.CompPeriod period, string sdrId) => $"{period}|{sdrId}";
+
+    public static (string Period, string SdrId) SplitSdrPeriodKey(string partition)
+    {
+        var bar = partition.IndexOf('|', StringComparison.Ordinal);
+        return (partition[..bar], partition[(bar + 1)..]);
+    }
 }

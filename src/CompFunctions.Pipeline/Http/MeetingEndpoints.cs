@@ -1,0 +1,65 @@
+using Azure.Data.Tables;
+using CompFunctions.Core.Meetings;
+using CompFunctions.Pipeline.Storage;
+using Microsoft.AspNetCore.Http;
+
+namespace CompFunctions.Pipeline.Http;
+
+/// <summary>One meeting as the product sees it now: where it counts, the whole verdict, and every line it produced.</summary>
+public sealed record MeetingDocument(
+    string MeetingId,
+    string SdrId,
+    string Period,
+    string Status,
+    string AeDecision,
+    DateTimeOffset BookedAt,
+    DateTimeOffset ScheduledFor,
+    string? OpportunityId,
+    string? OpportunityStage,
+    string? FurthestStage,
+    SourceDocument Source,
+    VerdictDocument? Verdict,
+    IReadOnlyList<LineDocument> Lines);
+
+/// <summary><c>GET /api/meetings/{meetingId}</c>: the meeting's verdict and every payout line it produced, in whatever period it counts.</summary>
+public sealed class MeetingEndpoints(TableServiceClient tables)
+{
+    private readonly TableClient _index = tables.GetTableClient(Tables.MeetingIndex);
+    private readonly TableClient _meetings = tables.GetTableClient(Tables.Meetings);
+    private readonly TableClient _verdicts = tables.GetTableClient(Tables.Verdicts);
+    private readonly TableClient _lines = tables.GetTableClient(Tables.PayoutLines);
+
+    public async Task<IResult> GetMeetingAsync(string meetingId, CancellationToken cancellationToken)
+    {
+        if (!Identifier.IsValid(meetingId))
+        {
+            return Problems.BadRequest("Malformed meeting id", $"Meeting id '{meetingId}' {Identifier.Describe(meetingId)}.");
+        }
+
+        var index = await _index.GetEntityIfExistsAsync<TableEntity>(MeetingIndex.BucketOf(meetingId), meetingId, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var partition = index.HasValue ? index.Value!.GetString("Partition") : null;
+        var meeting = partition is null ? null : await _meetings.GetEntityIfExistsAsync<TableEntity>(partition, meetingId, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (meeting is not { HasValue: true })
+        {
+            return Problems.NotFound("Unknown meeting", $"No export has brought a meeting with id '{meetingId}'.");
+        }
+
+        var m = MeetingEntities.FromEntity(meeting.Value!);
+        var verdict = await _verdicts.GetEntityIfExistsAsync<TableEntity>(partition!, meetingId, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var lines = new List<LineDocument>();
+        // Line ids are "{meetingId}:{component}": every row key from "{id}:" up to "{id};" (';' follows ':').
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {meetingId + ":"} and RowKey lt {meetingId + ";"}");
+        await foreach (var e in _lines.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            lines.Add(LineDocument.From(LineEntities.FromEntity(e)));
+        }
+
+        var (period, sdrId) = Tables.SplitSdrPeriodKey(partition!);
+        var document = new MeetingDocument(
+            m.MeetingId, sdrId, period, m.Status.ToContractText(), m.AeDecision.ToContractText(), m.BookedAt, m.ScheduledFor,
+            m.OpportunityId, m.OpportunityStage, m.FurthestStage, new SourceDocument(m.SourceRef.Export, m.SourceRef.Line),
+            verdict.HasValue ? System.Text.Json.JsonSerializer.Deserialize<VerdictDocument>(verdict.Value!.GetString("Json"), StatementDocument.Json) : null,
+            lines);
+        return Results.Json(document, StatementDocument.Json);
+    }
+}

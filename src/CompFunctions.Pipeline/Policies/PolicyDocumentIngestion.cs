@@ -1,0 +1,161 @@
+using System.Text.Json;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+using CompFunctions.Core.Evaluation;
+using CompFunctions.Core.Periods;
+using CompFunctions.Core.Policies;
+using CompFunctions.Pipeline.Evaluation;
+using CompFunctions.Pipeline.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CompFunctions.Pipeline.Policies;
+
+public static class PolicyDocumentStatus
+{
+    public const string Accepted = "accepted";
+    public const string AlreadyAccepted = "already_accepted";
+    public const string Rejected = "rejected";
+}
+
+/// <summary>What became of one policy document dropped into <c>comp-config</c>.</summary>
+public sealed record PolicyDocumentReport
+{
+    public required string RunId { get; init; }
+    public required string Document { get; init; }
+    public required string Status { get; init; }
+    public string? Kind { get; init; }
+    public string? Id { get; init; }
+    public int? Version { get; init; }
+    public string? EffectiveFrom { get; init; }
+    public IReadOnlyList<string> Problems { get; init; } = [];
+    public IReadOnlyList<string> SdrPeriodsQueued { get; init; } = [];
+    public DateTimeOffset CheckedAt { get; init; }
+
+    public static string BlobName(string document, string runId) => $"{document}.{runId}.json";
+}
+
+/// <summary>
+/// Validates a ruleset or plan dropped into <c>comp-config</c> and, only when it is usable and
+/// does not conflict with an accepted version, accepts it; then queues re-evaluation of every
+/// (SDR, period) from the month it takes effect on, when the configured plan uses it. A rejected
+/// document changes nothing; its report says what is wrong, field by field.
+/// </summary>
+public sealed class PolicyDocumentIngestion(
+    PolicyStore policies,
+    TableServiceClient tables,
+    BlobServiceClient blobs,
+    QueueServiceClient queues,
+    EvaluationContext context,
+    IOptions<CompensationOptions> options,
+    TimeProvider clock,
+    ILogger<PolicyDocumentIngestion> logger)
+{
+    private static readonly JsonSerializerOptions ReportJson = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+    private readonly BlobContainerClient _reports = blobs.GetBlobContainerClient(Bindings.ConfigReportsContainer);
+    private readonly TableClient _meetings = tables.GetTableClient(Tables.Meetings);
+    private readonly QueueClient _queue = queues.GetQueueClient(Bindings.EvaluationQueue);
+
+    public async Task<PolicyDocumentReport> IngestAsync(BlobClient blob, CancellationToken cancellationToken)
+    {
+        var content = (await blob.DownloadContentAsync(cancellationToken).ConfigureAwait(false)).Value;
+        var report = await DecideAsync(blob.Name, RunIds.Of(blob.Name, content.Details.ETag), content.Content.ToString(), cancellationToken).ConfigureAwait(false);
+        var reportName = PolicyDocumentReport.BlobName(blob.Name, report.RunId);
+        await _reports.GetBlobClient(reportName).UploadAsync(new BinaryData(JsonSerializer.SerializeToUtf8Bytes(report, ReportJson)), overwrite: true, cancellationToken).ConfigureAwait(false);
+        if (report.Status == PolicyDocumentStatus.Rejected)
+        {
+            logger.PolicyDocumentRejected(blob.Name, string.Join("; ", report.Problems), $"{Bindings.ConfigReportsContainer}/{reportName}");
+        }
+        else
+        {
+            logger.PolicyDocumentAccepted(blob.Name, report.Kind!, report.Id!, report.Version ?? 0, report.Status, report.SdrPeriodsQueued.Count);
+        }
+
+        return report;
+    }
+
+    private async Task<PolicyDocumentReport> DecideAsync(string name, string runId, string json, CancellationToken cancellationToken)
+    {
+        var report = new PolicyDocumentReport { RunId = runId, Document = name, Status = PolicyDocumentStatus.Rejected, CheckedAt = clock.GetUtcNow() };
+        var kind = PolicyKinds.FromBlobName(name);
+        if (kind is null)
+        {
+            return report with { Problems = [$"'{name}' is in no known folder: put rulesets under rulesets/ and plans under plans/"] };
+        }
+
+        report = report with { Kind = kind };
+        IPolicyDocument document;
+        (AcceptanceDecision Decision, IReadOnlyList<string> Problems) decision;
+        try
+        {
+            if (kind == PolicyKinds.Ruleset)
+            {
+                var ruleset = PolicyDocuments.ParseRuleset(json, name, context);
+                document = ruleset;
+                decision = PolicyAcceptance.Decide(ruleset, (await policies.RulesetVersionsAsync(ruleset.Id, cancellationToken).ConfigureAwait(false)).Select(v => v.Document));
+            }
+            else
+            {
+                var plan = PolicyDocuments.ParsePlan(json, name, context);
+                document = plan;
+                decision = PolicyAcceptance.Decide(plan, (await policies.PlanVersionsAsync(plan.Id, cancellationToken).ConfigureAwait(false)).Select(v => v.Document));
+            }
+        }
+        catch (PolicyDocumentException ex)
+        {
+            return report with { Problems = ex.Problems };
+        }
+
+        report = report with
+        {
+            Id = document.Id,
+            Version = document.Version,
+            EffectiveFrom = document.EffectiveFrom.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+        };
+        switch (decision.Decision)
+        {
+            case AcceptanceDecision.Reject:
+                return report with { Problems = decision.Problems };
+            case AcceptanceDecision.AlreadyAccepted:
+                return report with { Status = PolicyDocumentStatus.AlreadyAccepted };
+        }
+
+        await policies.SaveAsync(kind, document, json, name, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        var queued = await UsedByConfiguredPlanAsync(kind, document.Id, cancellationToken).ConfigureAwait(false)
+            ? await RequeueFromAsync(new CompPeriod(document.EffectiveFrom.Year, document.EffectiveFrom.Month), runId, cancellationToken).ConfigureAwait(false)
+            : [];
+        return report with { Status = PolicyDocumentStatus.Accepted, SdrPeriodsQueued = queued };
+    }
+
+    private async Task<bool> UsedByConfiguredPlanAsync(string kind, string id, CancellationToken cancellationToken)
+    {
+        var planId = options.Value.PlanId;
+        if (kind == PolicyKinds.Plan)
+        {
+            return id == planId;
+        }
+
+        var plans = await policies.PlanVersionsAsync(planId, cancellationToken).ConfigureAwait(false);
+        return plans.Any(p => p.Document.Ruleset == id);
+    }
+
+    /// <summary>Queues every (SDR, period) with meetings from <paramref name="from"/> on. (Issue #5 will skip locked periods.)</summary>
+    private async Task<IReadOnlyList<string>> RequeueFromAsync(CompPeriod from, string runId, CancellationToken cancellationToken)
+    {
+        var partitions = new SortedSet<string>(StringComparer.Ordinal);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey ge {from.ToString()}");
+        await foreach (var e in _meetings.QueryAsync<TableEntity>(filter, select: ["PartitionKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            partitions.Add(e.PartitionKey);
+        }
+
+        foreach (var partition in partitions)
+        {
+            var (period, sdrId) = Tables.SplitSdrPeriodKey(partition);
+            await _queue.SendMessageAsync(new EvaluationRequest(sdrId, period, runId).ToJson(), cancellationToken).ConfigureAwait(false);
+        }
+
+        return [.. partitions];
+    }
+}
