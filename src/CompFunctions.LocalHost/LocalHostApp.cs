@@ -66,6 +66,39 @@ public static class LocalHostApp
         return app;
     }
 
+    /// <summary>
+    /// Stops the host. With two blob triggers, the WebJobs blob extension (5.3.10) can stop its
+    /// shared blob-queue listener twice and throw "The timer has already been stopped." from
+    /// SharedBlobQueueListener; every other service has been stopped by then, so exactly that error
+    /// is ignored and any other is not.
+    /// </summary>
+    public static async Task StopAsync(WebApplication app)
+    {
+        try
+        {
+            await app.StopAsync();
+        }
+        catch (InvalidOperationException ex) when (IsDoubleStopOfSharedBlobListener(ex))
+        {
+        }
+    }
+
+    /// <summary>Runs until Ctrl+C, tolerating the same double stop as <see cref="StopAsync"/>.</summary>
+    public static async Task RunAsync(WebApplication app)
+    {
+        try
+        {
+            await app.RunAsync();
+        }
+        catch (InvalidOperationException ex) when (IsDoubleStopOfSharedBlobListener(ex))
+        {
+        }
+    }
+
+    private static bool IsDoubleStopOfSharedBlobListener(InvalidOperationException ex) =>
+        ex.Message == "The timer has already been stopped."
+        && (ex.StackTrace?.Contains("SharedBlobQueueListener", StringComparison.Ordinal) ?? false);
+
     private sealed class InMemoryScheduleMonitor : ScheduleMonitor
     {
         private readonly ConcurrentDictionary<string, ScheduleStatus> _status = new(StringComparer.Ordinal);

@@ -51,7 +51,7 @@ internal static class SampleRun
         }
         finally
         {
-            await app.StopAsync();
+            await LocalHostApp.StopAsync(app);
             await app.DisposeAsync();
         }
     }

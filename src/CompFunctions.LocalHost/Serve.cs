@@ -14,7 +14,7 @@ internal static class Serve
             : null;
         var app = LocalHostApp.Build(args);
         await output.WriteLineAsync($"CompFunctions local host on {LocalHostApp.DefaultUrl}/api/health (Ctrl+C to stop). Drop exports into the '{Bindings.ExportsContainer}' container.");
-        await app.RunAsync();
+        await LocalHostApp.RunAsync(app);
         return 0;
     }
 

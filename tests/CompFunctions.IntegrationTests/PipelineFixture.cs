@@ -59,23 +59,10 @@ public sealed class PipelineFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        try
-        {
-            await DisposeCoreAsync();
-        }
-        catch (Exception ex)
-        {
-            await File.AppendAllTextAsync("/tmp/fixture-dispose.txt", ex + "\n----\n");
-            throw;
-        }
-    }
-
-    private async Task DisposeCoreAsync()
-    {
         Http?.Dispose();
         if (_host is not null)
         {
-            await _host.StopAsync();
+            await LocalHostApp.StopAsync(_host);
             await _host.DisposeAsync();
         }
 
