@@ -13,7 +13,13 @@ public sealed class HttpFunctions(StatementEndpoints statements, MeetingEndpoint
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = Bindings.StatementRoute)] HttpRequest request,
         string period,
         string sdrId) =>
-        statements.GetStatementAsync(period, sdrId, request.HttpContext.RequestAborted);
+        statements.GetStatementAsync(request, period, sdrId, request.HttpContext.RequestAborted);
+
+    [Function(Bindings.Functions.GetPayrollSummary)]
+    public Task<IResult> GetPayrollSummary(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = Bindings.SummaryRoute)] HttpRequest request,
+        string period) =>
+        statements.GetSummaryAsync(request, period, request.HttpContext.RequestAborted);
 
     [Function(Bindings.Functions.GetMeeting)]
     public Task<IResult> GetMeeting(

@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.WebJobs;
 using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.Azure.WebJobs.Extensions.Timers;
 using Microsoft.Azure.WebJobs.Host;
 using Microsoft.Azure.WebJobs.Host.Executors;
@@ -57,14 +59,43 @@ public static class LocalHostApp
         builder.Services.AddCompensation(builder.Configuration);
 
         var app = builder.Build();
+        app.Use(RequireFunctionKey(app.Configuration));
         var api = app.MapGroup("/api");
         api.MapGet(Bindings.StatementRoute, (string period, string sdrId, StatementEndpoints statements, HttpContext http) =>
-            statements.GetStatementAsync(period, sdrId, http.RequestAborted));
+            statements.GetStatementAsync(http.Request, period, sdrId, http.RequestAborted));
+        api.MapGet(Bindings.SummaryRoute, (string period, StatementEndpoints statements, HttpContext http) =>
+            statements.GetSummaryAsync(http.Request, period, http.RequestAborted));
         api.MapGet(Bindings.MeetingRoute, (string meetingId, MeetingEndpoints meetings, HttpContext http) =>
             meetings.GetMeetingAsync(meetingId, http.RequestAborted));
         api.MapGet(Bindings.HealthRoute, (HealthEndpoint health, HttpContext http) => health.GetAsync(http.RequestAborted));
         return app;
     }
+
+    /// <summary>
+    /// What the Functions host does with <c>AuthorizationLevel.Function</c>: when
+    /// <c>LocalHost:FunctionKey</c> is set, every route but health needs that key (or
+    /// <c>LocalHost:AdminKey</c>) in the <c>x-functions-key</c> header or the <c>code</c> query
+    /// parameter, else 401 as problem details. Unset (the default), the local host checks no key.
+    /// </summary>
+    private static Func<HttpContext, RequestDelegate, Task> RequireFunctionKey(IConfiguration configuration) => async (http, next) =>
+    {
+        var keys = new[] { configuration["LocalHost:FunctionKey"], configuration["LocalHost:AdminKey"] }.Where(k => !string.IsNullOrEmpty(k)).ToArray();
+        var path = http.Request.Path;
+        if (keys.Length == 0 || path.Equals("/api/" + Bindings.HealthRoute, StringComparison.OrdinalIgnoreCase) || !path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase))
+        {
+            await next(http);
+            return;
+        }
+
+        var given = http.Request.Headers["x-functions-key"].FirstOrDefault() ?? http.Request.Query["code"].FirstOrDefault();
+        if (given is not null && keys.Any(k => CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(k!), Encoding.UTF8.GetBytes(given))))
+        {
+            await next(http);
+            return;
+        }
+
+        await Problems.Unauthorized("Function key required", "Send the function key in the x-functions-key header or the code query parameter.").ExecuteAsync(http);
+    };
 
     /// <summary>
     /// Stops the host. With two blob triggers, the WebJobs blob extension (5.3.10) can stop its

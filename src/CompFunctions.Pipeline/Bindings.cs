@@ -32,6 +32,7 @@ public static class Bindings
     public const string NightlyCheckSchedule = "%Compensation:NightlyCheck:Schedule%";
 
     public const string StatementRoute = "statements/{period}/{sdrId}";
+    public const string SummaryRoute = "statements/{period}";
     public const string MeetingRoute = "meetings/{meetingId}";
     public const string HealthRoute = "health";
 
@@ -43,6 +44,7 @@ public static class Bindings
         public const string GetMeeting = "GetMeeting";
         public const string EvaluateSdrPeriod = "EvaluateSdrPeriod";
         public const string GetStatement = "GetStatement";
+        public const string GetPayrollSummary = "GetPayrollSummary";
         public const string Health = "Health";
         public const string NightlyExportCheck = "NightlyExportCheck";
     }

@@ -30,7 +30,14 @@ public sealed class PipelineFixture : IAsyncLifetime
     private Azurite? _azurite;
     private WebApplication? _host;
 
+    /// <summary>The key the local host requires on every route but health in these tests.</summary>
+    public const string FunctionKey = "test-function-key";
+
+    /// <summary>A client that sends the function key.</summary>
     public HttpClient Http { get; private set; } = null!;
+
+    /// <summary>A client for the same host that sends no key.</summary>
+    public HttpClient Anonymous => new() { BaseAddress = Http.BaseAddress };
 
     public IServiceProvider Services => _host!.Services;
 
@@ -50,9 +57,11 @@ public sealed class PipelineFixture : IAsyncLifetime
             ["Urls"] = url,
             ["Compensation:NightlyCheck:Schedule"] = "*/5 * * * * *",
             ["Logging:LogLevel:Default"] = "Warning",
+            ["LocalHost:FunctionKey"] = FunctionKey,
         });
         await _host.StartAsync();
         Http = new HttpClient { BaseAddress = new Uri(url) };
+        Http.DefaultRequestHeaders.Add("x-functions-key", FunctionKey);
 
         await PipelineWaits.PublishSamplePoliciesAsync(Blobs, Root, Deadline);
     }

@@ -48,7 +48,7 @@ public sealed class PeriodEvaluator(PolicySet policies, EvaluationContext contex
                     plan.Ref,
                     ruleset!.Ref,
                     meeting.SourceRef,
-                    Adjusts: null))
+                    Adjusts: null) { Account = meeting.AccountName, BookedOn = context.Calendar.LocalDate(meeting.BookedAt) })
                 .ToArray();
             evaluations.Add(new MeetingEvaluation(meeting, verdict, lines));
         }
@@ -104,6 +104,6 @@ public sealed class PeriodEvaluator(PolicySet policies, EvaluationContext contex
             plan?.Ref ?? new DocumentRef(policies.PlanId, 0),
             new DocumentRef(plan?.Ruleset ?? "none", 0),
             meeting.SourceRef,
-            Adjusts: null);
+            Adjusts: null) { Account = meeting.AccountName, BookedOn = context.Calendar.LocalDate(meeting.BookedAt) };
     }
 }

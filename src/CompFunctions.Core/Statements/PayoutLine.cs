@@ -17,10 +17,10 @@ public enum LineKind
 }
 
 /// <summary>The qualification verdict as a statement line carries it.</summary>
-public sealed record QualificationSummary(bool Qualified, string? By, IReadOnlyList<string> FailedCriteria, string? DisqualifiedBy)
+public sealed record QualificationSummary(bool Qualified, string? By, IReadOnlyList<string> FailedCriteria, string? DisqualifiedBy, string? Explanation = null)
 {
     public static QualificationSummary From(Verdict verdict) =>
-        new(verdict.Qualified, verdict.By, verdict.FailedCriteria, verdict.DisqualifiedBy?.Disqualifier);
+        new(verdict.Qualified, verdict.By, verdict.FailedCriteria, verdict.DisqualifiedBy?.Disqualifier, verdict.Explanation);
 }
 
 /// <summary>
@@ -43,5 +43,11 @@ public sealed record PayoutLine(
     SourceRef Source,
     string? Adjusts)
 {
+    /// <summary>The meeting's account, so a rep recognises the meeting (from the export; may be absent).</summary>
+    public string? Account { get; init; }
+
+    /// <summary>The local day the meeting was booked, which decides its period and the policy versions.</summary>
+    public DateOnly? BookedOn { get; init; }
+
     public static string IdFor(string meetingId, string component) => $"{meetingId}:{component}";
 }

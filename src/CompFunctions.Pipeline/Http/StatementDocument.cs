@@ -32,7 +32,7 @@ public sealed record StatementDocument(
 
 public sealed record TotalsDocument(decimal Earnings, decimal Clawbacks, decimal Adjustments, decimal Net);
 
-public sealed record QualificationDocument(bool Qualified, string? By, IReadOnlyList<string> FailedCriteria, string? DisqualifiedBy);
+public sealed record QualificationDocument(bool Qualified, string? By, IReadOnlyList<string> FailedCriteria, string? DisqualifiedBy, string? Explanation);
 
 public sealed record DocumentRefDocument(string Id, int Version);
 
@@ -50,7 +50,9 @@ public sealed record LineDocument(
     DocumentRefDocument Plan,
     DocumentRefDocument Ruleset,
     SourceDocument Source,
-    string? Adjusts)
+    string? Adjusts,
+    string? Account,
+    DateOnly? BookedOn)
 {
     public static LineDocument From(PayoutLine l) => new(
         l.LineId,
@@ -60,9 +62,11 @@ public sealed record LineDocument(
         l.Amount.Rounded().Amount,
         l.Reason,
         l.ReasonCodes,
-        new QualificationDocument(l.Qualification.Qualified, l.Qualification.By, l.Qualification.FailedCriteria, l.Qualification.DisqualifiedBy),
+        new QualificationDocument(l.Qualification.Qualified, l.Qualification.By, l.Qualification.FailedCriteria, l.Qualification.DisqualifiedBy, l.Qualification.Explanation),
         new DocumentRefDocument(l.Plan.Id, l.Plan.Version),
         new DocumentRefDocument(l.Ruleset.Id, l.Ruleset.Version),
         new SourceDocument(l.Source.Export, l.Source.Line),
-        l.Adjusts);
+        l.Adjusts,
+        l.Account,
+        l.BookedOn);
 }

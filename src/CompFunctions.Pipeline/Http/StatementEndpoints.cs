@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Azure.Data.Tables;
 using CompFunctions.Core.Meetings;
 using CompFunctions.Core.Periods;
@@ -8,18 +9,28 @@ using Microsoft.AspNetCore.Http;
 namespace CompFunctions.Pipeline.Http;
 
 /// <summary>
-/// <c>GET /api/statements/{period}/{sdrId}</c>: the statement built from the payout lines in
-/// Table Storage. Both hosts route the request here unchanged.
+/// <c>GET /api/statements/{period}/{sdrId}</c> (one rep's statement) and
+/// <c>GET /api/statements/{period}</c> (the payroll summary), built from the payout lines in
+/// Table Storage, as JSON, CSV or HTML, with an ETag. Both hosts route requests here unchanged.
 /// </summary>
 public sealed class StatementEndpoints(TableServiceClient tables, TimeProvider clock)
 {
+    private static readonly string[] LineColumns =
+    [
+        "sdr_id", "period", "line_id", "meeting_id", "account", "booked_on", "kind", "component", "amount", "currency", "reason",
+        "qualified", "qualified_by", "disqualified_by", "failed_criteria", "plan_id", "plan_version", "ruleset_id", "ruleset_version",
+        "source_export", "source_line", "adjusts",
+    ];
+
+    private static readonly string[] SummaryColumns = ["period", "sdr_id", "currency", "status", "lines", "earnings", "clawbacks", "adjustments", "net"];
+
     private readonly TableClient _lines = tables.GetTableClient(Tables.PayoutLines);
 
-    public async Task<IResult> GetStatementAsync(string period, string sdrId, CancellationToken cancellationToken)
+    public async Task<IResult> GetStatementAsync(HttpRequest request, string period, string sdrId, CancellationToken cancellationToken)
     {
         if (!CompPeriod.TryParse(period, out var compPeriod))
         {
-            return Problems.BadRequest("Malformed period", $"Period '{period}' is not a month in the form YYYY-MM (e.g. 2026-11).");
+            return MalformedPeriod(period);
         }
 
         if (!Identifier.IsValid(sdrId))
@@ -27,28 +38,102 @@ public sealed class StatementEndpoints(TableServiceClient tables, TimeProvider c
             return Problems.BadRequest("Malformed SDR id", $"SDR id '{sdrId}' {Identifier.Describe(sdrId)}.");
         }
 
-        var statement = await LoadAsync(compPeriod, sdrId, cancellationToken).ConfigureAwait(false);
-        return statement is null
-            ? Problems.NotFound("No statement", $"There is no statement for {sdrId} in {compPeriod}: no meeting of theirs was booked in that period.")
-            : Results.Json(StatementDocument.From(statement), StatementDocument.Json, statusCode: StatusCodes.Status200OK);
+        if (!Negotiation.TryChoose(request, out var format, out var problem))
+        {
+            return problem!;
+        }
+
+        var lines = await LinesAsync(Tables.SdrPeriodKey(compPeriod, sdrId), Tables.SdrPeriodKey(compPeriod, sdrId) + "\0", cancellationToken).ConfigureAwait(false);
+        if (lines.Count == 0)
+        {
+            return Problems.NotFound("No statement", $"There is no statement for {sdrId} in {compPeriod}: no meeting of theirs was booked in that period.");
+        }
+
+        var statement = StatementDocument.From(Statement.Create(sdrId, compPeriod, lines[0].Line.Amount.Currency, Statement.Open, clock.GetUtcNow(), lines.Select(l => l.Line)));
+        var stable = JsonSerializer.Serialize(statement with { GeneratedAt = default }, StatementDocument.Json);
+        return Negotiation.Respond(request, format, stable, () => format switch
+        {
+            ResponseFormat.Csv => CsvOutput.Write(LineColumns, statement.Lines.Select(l => Row(statement, l))),
+            ResponseFormat.Html => StatementHtml.Render(statement),
+            _ => JsonSerializer.Serialize(statement, StatementDocument.Json),
+        }, cacheable: statement.Status != Statement.Open);
+    }
+
+    public async Task<IResult> GetSummaryAsync(HttpRequest request, string period, CancellationToken cancellationToken)
+    {
+        if (!CompPeriod.TryParse(period, out var compPeriod))
+        {
+            return MalformedPeriod(period);
+        }
+
+        if (!Negotiation.TryChoose(request, out var format, out var problem))
+        {
+            return problem!;
+        }
+
+        // Every partition of the period: "{period}|…" sorts between "{period}|" and "{period}}" ('}' follows '|').
+        var lines = await LinesAsync(compPeriod + "|", compPeriod + "}", cancellationToken).ConfigureAwait(false);
+        var rows = lines
+            .GroupBy(l => l.Partition, StringComparer.Ordinal)
+            .Select(g =>
+            {
+                var (_, sdrId) = Tables.SplitSdrPeriodKey(g.Key);
+                var s = Statement.Create(sdrId, compPeriod, g.First().Line.Amount.Currency, Statement.Open, default, g.Select(l => l.Line));
+                return new SummaryRow(sdrId, s.Currency.Code, s.Status, s.Lines.Count, s.Totals.Earnings.Rounded().Amount, s.Totals.Clawbacks.Rounded().Amount, s.Totals.Adjustments.Rounded().Amount, s.Totals.Net.Rounded().Amount);
+            })
+            .OrderBy(r => r.SdrId, StringComparer.Ordinal)
+            .ToArray();
+        var totals = rows
+            .GroupBy(r => r.Currency, StringComparer.Ordinal)
+            .Select(g => new CurrencyTotal(g.Key, g.Count(), Sum(g, r => r.Earnings), Sum(g, r => r.Clawbacks), Sum(g, r => r.Adjustments), Sum(g, r => r.Net)))
+            .OrderBy(t => t.Currency, StringComparer.Ordinal)
+            .ToArray();
+        var summary = new PayrollSummaryDocument(compPeriod.ToString(), clock.GetUtcNow(), rows, totals);
+        var stable = JsonSerializer.Serialize(summary with { GeneratedAt = default }, StatementDocument.Json);
+        return Negotiation.Respond(request, format, stable, () => format switch
+        {
+            ResponseFormat.Csv => CsvOutput.Write(SummaryColumns, rows.Select(r => new object?[] { summary.Period, r.SdrId, r.Currency, r.Status, r.Lines, r.Earnings, r.Clawbacks, r.Adjustments, r.Net })),
+            ResponseFormat.Html => SummaryHtml.Render(summary),
+            _ => JsonSerializer.Serialize(summary, StatementDocument.Json),
+        }, cacheable: false);
     }
 
     public async Task<Statement?> LoadAsync(CompPeriod period, string sdrId, CancellationToken cancellationToken)
     {
         var partition = Tables.SdrPeriodKey(period, sdrId);
-        var lines = new List<PayoutLine>();
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition}");
+        var lines = await LinesAsync(partition, partition + "\0", cancellationToken).ConfigureAwait(false);
+        return lines.Count == 0 ? null : Statement.Create(sdrId, period, lines[0].Line.Amount.Currency, Statement.Open, clock.GetUtcNow(), lines.Select(l => l.Line));
+    }
+
+    private static IResult MalformedPeriod(string period) =>
+        Problems.BadRequest("Malformed period", $"Period '{period}' is not a month in the form YYYY-MM (e.g. 2026-11).");
+
+    private static decimal Sum(IEnumerable<SummaryRow> rows, Func<SummaryRow, decimal> amount) => rows.Sum(amount);
+
+    /// <summary>Lines of every partition from <paramref name="from"/> (inclusive) to <paramref name="to"/> (exclusive).</summary>
+    private async Task<List<(string Partition, PayoutLine Line)>> LinesAsync(string from, string to, CancellationToken cancellationToken)
+    {
+        var lines = new List<(string, PayoutLine)>();
+        var filter = TableClient.CreateQueryFilter($"PartitionKey ge {from} and PartitionKey lt {to}");
         await foreach (var entity in _lines.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            lines.Add(LineEntities.FromEntity(entity));
+            lines.Add((entity.PartitionKey, LineEntities.FromEntity(entity)));
         }
 
-        if (lines.Count == 0)
-        {
-            return null;
-        }
-
-        var currency = lines[0].Amount.Currency;
-        return Statement.Create(sdrId, period, currency, Statement.Open, clock.GetUtcNow(), lines);
+        return lines;
     }
+
+    private static object?[] Row(StatementDocument s, LineDocument l) =>
+    [
+        s.SdrId, s.Period, l.LineId, l.MeetingId, l.Account, l.BookedOn, l.Kind, l.Component, l.Amount, s.Currency, l.Reason,
+        l.Qualification.Qualified, l.Qualification.By, l.Qualification.DisqualifiedBy, string.Join(" ", l.Qualification.FailedCriteria),
+        l.Plan.Id, l.Plan.Version, l.Ruleset.Id, l.Ruleset.Version, l.Source.Export, l.Source.Line, l.Adjusts,
+    ];
 }
+
+public sealed record SummaryRow(string SdrId, string Currency, string Status, int Lines, decimal Earnings, decimal Clawbacks, decimal Adjustments, decimal Net);
+
+public sealed record CurrencyTotal(string Currency, int Sdrs, decimal Earnings, decimal Clawbacks, decimal Adjustments, decimal Net);
+
+/// <summary>The payroll summary of one period: one row per SDR, and totals per currency.</summary>
+public sealed record PayrollSummaryDocument(string Period, DateTimeOffset GeneratedAt, IReadOnlyList<SummaryRow> Sdrs, IReadOnlyList<CurrencyTotal> Totals);

@@ -28,6 +28,9 @@ public static class LineEntities
         ["QualifiedBy"] = line.Qualification.By,
         ["FailedCriteria"] = JsonSerializer.Serialize(line.Qualification.FailedCriteria),
         ["DisqualifiedBy"] = line.Qualification.DisqualifiedBy,
+        ["QualificationExplanation"] = line.Qualification.Explanation,
+        ["Account"] = line.Account,
+        ["BookedOn"] = line.BookedOn?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         ["PlanId"] = line.Plan.Id,
         ["PlanVersion"] = line.Plan.Version,
         ["RulesetId"] = line.Ruleset.Id,
@@ -53,10 +56,15 @@ public static class LineEntities
                 e.GetBoolean("Qualified") ?? false,
                 e.GetString("QualifiedBy"),
                 JsonSerializer.Deserialize<string[]>(e.GetString("FailedCriteria")) ?? [],
-                e.GetString("DisqualifiedBy")),
+                e.GetString("DisqualifiedBy"),
+                e.GetString("QualificationExplanation")),
             new DocumentRef(e.GetString("PlanId"), e.GetInt32("PlanVersion") ?? 0),
             new DocumentRef(e.GetString("RulesetId"), e.GetInt32("RulesetVersion") ?? 0),
             new SourceRef(e.GetString("SourceExport"), e.GetInt64("SourceLine") ?? 0),
-            e.GetString("Adjusts"));
+            e.GetString("Adjusts"))
+        {
+            Account = e.GetString("Account"),
+            BookedOn = e.GetString("BookedOn") is { } day ? DateOnly.ParseExact(day, "yyyy-MM-dd", CultureInfo.InvariantCulture) : null,
+        };
     }
 }
