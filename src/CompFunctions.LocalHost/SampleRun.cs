@@ -19,8 +19,11 @@ internal static class SampleRun
     private const string Period = "2026-11";
     private static readonly TimeSpan Deadline = TimeSpan.FromMinutes(2);
 
+    /// <param name="args">Host settings, plus <c>--save-html PATH</c> to also save the statement's HTML page.</param>
     public static async Task<int> RunAsync(string[] args, TextWriter output)
     {
+        var saveHtml = Array.IndexOf(args, "--save-html") is var at and >= 0 && at + 1 < args.Length ? args[at + 1] : null;
+        args = saveHtml is null ? args : [.. args[..Array.IndexOf(args, "--save-html")], .. args[(Array.IndexOf(args, "--save-html") + 2)..]];
         var root = RepositoryRoot.Find();
         await using var azurite = await Azurite.StartAsync(AzuritePorts.Default, Path.Combine(root, ".azurite"), output, CancellationToken.None);
         var app = LocalHostApp.Build(args, new Dictionary<string, string?> { [Bindings.StorageConnection] = azurite.ConnectionString });
@@ -45,6 +48,12 @@ internal static class SampleRun
             using var http = new HttpClient { BaseAddress = new Uri(LocalHostApp.DefaultUrl) };
             var statement = await PipelineWaits.ForStatementAsync(http, Period, SdrId, name, Deadline);
             Print(statement, output);
+            if (saveHtml is not null)
+            {
+                await File.WriteAllTextAsync(saveHtml, await http.GetStringAsync($"/api/statements/{Period}/{SdrId}?format=html"));
+                await output.WriteLineAsync($"Saved the printable statement to {saveHtml}.");
+            }
+
             await output.WriteLineAsync();
             await output.WriteLineAsync($"The same statement as JSON: curl {LocalHostApp.DefaultUrl}/api/statements/{Period}/{SdrId} (while the host runs: dotnet run --project src/CompFunctions.LocalHost)");
             return 0;

@@ -20,6 +20,12 @@ public sealed class TriggerDriftTests
         return JsonDocument.Parse(File.ReadAllText(path)).RootElement.EnumerateArray().ToArray();
     }
 
+    /// <summary>The routes of every HTTP function in the generated metadata.</summary>
+    public static IEnumerable<string> HttpRoutes() => Metadata()
+        .SelectMany(f => f.GetProperty("bindings").EnumerateArray())
+        .Where(b => b.GetProperty("type").GetString() == "httpTrigger")
+        .Select(b => b.GetProperty("route").GetString()!);
+
     private static JsonElement Trigger(string function) =>
         Metadata().Single(f => f.GetProperty("name").GetString() == function)
             .GetProperty("bindings").EnumerateArray().Single(b => b.GetProperty("type").GetString()!.EndsWith("Trigger", StringComparison.Ordinal));

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Renders the sample statement's printable HTML page in headless Chromium and keeps a screenshot
+# for the README (docs/sample-statement.png). Needs Debian's chromium (apt-get install chromium).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out="$(mktemp -d)"
+trap 'rm -rf "$out"' EXIT
+dotnet run --project src/CompFunctions.LocalHost -- demo --save-html "$out/statement.html" > "$out/demo.log"
+chromium --headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking \
+  --disable-component-update --disable-sync --user-data-dir="$out/profile" \
+  --hide-scrollbars --window-size=1000,2050 --screenshot="$PWD/docs/sample-statement.png" \
+  "file://$out/statement.html" 2> "$out/chromium.log"
+cp "$out/statement.html" docs/sample-statement.html
+echo "docs/sample-statement.png and docs/sample-statement.html written"
