@@ -27,6 +27,16 @@ public sealed class CompensationOptions
     [RegularExpression(@"^[A-Za-z0-9._:\-]{1,64}$")]
     public string PlanId { get; set; } = "sdr-2026";
 
+    /// <summary>The roster (<c>comp-config/rosters/</c>) that assigns SDRs to plans; until one is accepted, every SDR is on <see cref="PlanId"/>.</summary>
+    [Required]
+    [RegularExpression(@"^[A-Za-z0-9._:\-]{1,64}$")]
+    public string RosterId { get; set; } = "roster";
+
+    /// <summary>The exchange-rate table (<c>comp-config/fx/</c>) used to convert opportunity amounts.</summary>
+    [Required]
+    [RegularExpression(@"^[A-Za-z0-9._:\-]{1,64}$")]
+    public string FxTableId { get; set; } = "fx";
+
     [Required]
     public NightlyCheckOptions NightlyCheck { get; set; } = new();
 }

@@ -56,12 +56,13 @@ public sealed class PlanTests
     }
 
     [Fact]
-    public void Pipeline_in_another_currency_is_not_converted_silently()
+    public void Pipeline_in_another_currency_without_a_rate_is_reported_unpriced_not_converted_silently()
     {
         var pipeline = Line(Lines(MeetingBuilder.Qualified().WithOpportunity("Proposal", 20000m, "EUR")), "pipeline");
 
         Assert.Equal(0m, pipeline.Amount.Amount);
-        Assert.Equal(["CURRENCY_MISMATCH"], pipeline.ReasonCodes);
+        Assert.Equal(["UNPRICED_FX_RATE_MISSING"], pipeline.ReasonCodes);
+        Assert.Contains("there is no EUR→USD rate on or before 2026-11-09", pipeline.Reason);
     }
 
     [Fact]

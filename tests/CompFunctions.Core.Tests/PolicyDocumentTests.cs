@@ -20,6 +20,10 @@ public sealed class PolicyDocumentTests
         }
 
         Assert.Equal("icp-2026", Samples.Plan.Ruleset);
+        foreach (var file in Directory.GetFiles(Samples.PathOf("comp-config/plans"), "*.json"))
+        {
+            Assert.Equal(Path.GetFileNameWithoutExtension(file), PolicyDocuments.ParsePlan(File.ReadAllText(file), file, Samples.Context).Id);
+        }
     }
 
     [Fact]
@@ -166,7 +170,10 @@ public sealed class SchemaTests
             Assert.True(Valid(rulesets, File.ReadAllText(file)), file);
         }
 
-        Assert.True(Valid(Schema("plan.schema.json"), File.ReadAllText(Samples.PathOf("comp-config/plans/sdr-2026.json"))));
+        foreach (var file in Directory.GetFiles(Samples.PathOf("comp-config/plans"), "*.json"))
+        {
+            Assert.True(Valid(Schema("plan.schema.json"), File.ReadAllText(file)), file);
+        }
     }
 
     [Theory]

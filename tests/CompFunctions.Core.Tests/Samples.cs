@@ -26,9 +26,13 @@ internal static class Samples
         rulesets = rulesets.Length == 0 ? [Ruleset()] : rulesets;
         var plan = Plan with { Ruleset = rulesets[0].Id };
         return new PeriodEvaluator(
-            new PolicySet(plan.Id, new PolicyVersions<CompPlan>([plan]), new Dictionary<string, PolicyVersions<Ruleset>> { [plan.Ruleset] = new(rulesets) }),
+            PolicySet.ForPlan(new PolicyVersions<CompPlan>([plan]), new Dictionary<string, PolicyVersions<Ruleset>> { [plan.Ruleset] = new(rulesets) }),
             Context);
     }
+
+    /// <summary>sdr-ana's November 2026, the period of the brief's scenario.</summary>
+    public static IReadOnlyList<MeetingEvaluation> Evaluate(this PeriodEvaluator evaluator, IReadOnlyList<Meeting> meetings, IReadOnlyList<Meeting> earlier) =>
+        evaluator.Evaluate("sdr-ana", CompPeriod.Parse("2026-11"), meetings, earlier).Meetings;
 
     public static MeetingEvaluation Evaluate(this PeriodEvaluator evaluator, Meeting meeting) =>
         Assert.Single(evaluator.Evaluate([meeting], []));

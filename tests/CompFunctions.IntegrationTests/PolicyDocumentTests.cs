@@ -62,7 +62,7 @@ public sealed class PolicyDocumentTests(PipelineFixture pipeline)
     {
         var report = await PublishAsync("icp.json", Icp(10, "2027-07-01"));
 
-        Assert.Contains("put rulesets under rulesets/ and plans under plans/", Assert.Single(report.Problems));
+        Assert.Contains("put rulesets under rulesets/, plans under plans/", Assert.Single(report.Problems));
     }
 
     [Fact]

@@ -1,4 +1,6 @@
 using CompFunctions.Core.Meetings;
+using CompFunctions.Core.Periods;
+using CompFunctions.Core.Plans;
 using CompFunctions.Core.Policies;
 using CompFunctions.Core.Qualification;
 using CompFunctions.Core.Statements;
@@ -8,34 +10,42 @@ namespace CompFunctions.Core.Evaluation;
 /// <summary>A meeting's verdict (null when no policy was in force to judge it) and the payout lines made of it.</summary>
 public sealed record MeetingEvaluation(Meeting Meeting, Verdict? Verdict, IReadOnlyList<PayoutLine> Lines);
 
+/// <summary>One SDR's period: every meeting's evaluation, plus lines that belong to the period itself (a ramp guarantee).</summary>
+public sealed record PeriodEvaluation(IReadOnlyList<MeetingEvaluation> Meetings, IReadOnlyList<PayoutLine> PeriodLines)
+{
+    public IEnumerable<PayoutLine> Lines => Meetings.SelectMany(m => m.Lines).Concat(PeriodLines);
+}
+
 /// <summary>
-/// Evaluates all of one SDR's meetings of one period: for each meeting, the plan and ruleset
-/// versions in force on its booked day, the qualification verdict (which needs the SDR's other
-/// meetings for duplicates and the exception budget), then one line per plan component. Pure: the
-/// same meetings and documents always give the same verdicts and lines.
+/// Evaluates all of one SDR's meetings of one period: for each meeting, the plan (by the roster)
+/// and ruleset versions in force on its booked day, the qualification verdict (which needs the
+/// SDR's other meetings for duplicates and the exception budget), one line per plan component;
+/// then the plan's period rules (quota tiers, caps, ramp). Pure: the same meetings and documents
+/// always give the same verdicts and lines.
 /// </summary>
 public sealed class PeriodEvaluator(PolicySet policies, EvaluationContext context)
 {
     /// <param name="meetings">The SDR's meetings of the period.</param>
     /// <param name="earlier">The SDR's meetings of the period before, which a meeting of this one may duplicate.</param>
-    public IReadOnlyList<MeetingEvaluation> Evaluate(IReadOnlyList<Meeting> meetings, IReadOnlyList<Meeting> earlier)
+    public PeriodEvaluation Evaluate(string sdrId, CompPeriod period, IReadOnlyList<Meeting> meetings, IReadOnlyList<Meeting> earlier)
     {
         var others = earlier.Concat(meetings).ToArray();
         var exceptionsUsed = 0;
-        var evaluations = new List<MeetingEvaluation>(meetings.Count);
+        var evaluations = new List<(MeetingEvaluation Evaluation, CompPlan? Plan, Assignment? Assignment)>(meetings.Count);
         foreach (var meeting in meetings.OrderBy(m => m.BookedAt).ThenBy(m => m.MeetingId, StringComparer.Ordinal))
         {
-            var (plan, ruleset, problem) = policies.InForceOn(context.Calendar.LocalDate(meeting.BookedAt));
+            var (plan, ruleset, assignment, problem) = policies.InForceOn(sdrId, context.Calendar.LocalDate(meeting.BookedAt));
             if (problem is not null)
             {
-                evaluations.Add(new MeetingEvaluation(meeting, null, [Unpriced(meeting, plan, problem)]));
+                evaluations.Add((new MeetingEvaluation(meeting, null, [Unpriced(meeting, plan, problem)]), null, assignment));
                 continue;
             }
 
             var verdict = Judge(meeting, ruleset!, others, ref exceptionsUsed);
             var qualification = QualificationSummary.From(verdict);
-            var lines = plan!.Components
-                .Select(component => component.Evaluate(meeting, verdict, plan.PayCurrency, context))
+            var pricing = new Pricing(plan!.PayCurrency, context, policies.Fx);
+            var lines = plan.Components
+                .Select(component => component.Evaluate(meeting, verdict, pricing))
                 .Select(outcome => new PayoutLine(
                     PayoutLine.IdFor(meeting.MeetingId, outcome.Component),
                     meeting.MeetingId,
@@ -50,10 +60,25 @@ public sealed class PeriodEvaluator(PolicySet policies, EvaluationContext contex
                     meeting.SourceRef,
                     Adjusts: null) { Account = meeting.AccountName, BookedOn = context.Calendar.LocalDate(meeting.BookedAt) })
                 .ToArray();
-            evaluations.Add(new MeetingEvaluation(meeting, verdict, lines));
+            evaluations.Add((new MeetingEvaluation(meeting, verdict, lines), plan, assignment));
         }
 
-        return evaluations;
+        // Period rules apply per plan version: a mid-month plan change splits the month by meeting date.
+        var results = evaluations.Select(e => e.Evaluation).ToArray();
+        var extra = new List<PayoutLine>();
+        foreach (var group in evaluations.Select((e, i) => (e, i)).Where(x => x.e.Plan is not null).GroupBy(x => x.e.Plan!.Ref))
+        {
+            var plan = group.First().e.Plan!;
+            var (applied, periodLines) = PeriodRulesEngine.Apply(plan, group.Select(x => x.e.Evaluation).ToArray(), group.First().e.Assignment, period);
+            foreach (var (evaluation, index) in applied.Zip(group.Select(x => x.i)))
+            {
+                results[index] = evaluation;
+            }
+
+            extra.AddRange(periodLines);
+        }
+
+        return new PeriodEvaluation(results, extra);
     }
 
     private Verdict Judge(Meeting meeting, Ruleset ruleset, IReadOnlyList<Meeting> others, ref int exceptionsUsed)
@@ -89,19 +114,19 @@ public sealed class PeriodEvaluator(PolicySet policies, EvaluationContext contex
         return new Verdict(qualified, by, disqualified, failed, paths, ruleset.Ref);
     }
 
-    private PayoutLine Unpriced(Meeting meeting, Plans.CompPlan? plan, string problem)
+    private PayoutLine Unpriced(Meeting meeting, CompPlan? plan, string problem)
     {
-        var currency = (plan ?? policies.Plans.All.FirstOrDefault())?.PayCurrency ?? Money.Currency.USD;
+        var currency = (plan ?? policies.Plans.Values.SelectMany(v => v.All).FirstOrDefault())?.PayCurrency ?? Money.Currency.USD;
         return new PayoutLine(
             PayoutLine.IdFor(meeting.MeetingId, "unpriced"),
             meeting.MeetingId,
             LineKind.Earning,
             "unpriced",
             Money.Money.Zero(currency).Rounded(),
-            $"Not priced yet: {problem}. RevOps has been told; the meeting is kept and will be priced once a policy covers it",
+            $"Not priced yet: {problem}. The meeting is kept and will be priced once a policy covers it",
             ["UNPRICED"],
             new QualificationSummary(false, null, [], null),
-            plan?.Ref ?? new DocumentRef(policies.PlanId, 0),
+            plan?.Ref ?? new DocumentRef(policies.DefaultPlanId, 0),
             new DocumentRef(plan?.Ruleset ?? "none", 0),
             meeting.SourceRef,
             Adjusts: null) { Account = meeting.AccountName, BookedOn = context.Calendar.LocalDate(meeting.BookedAt) };

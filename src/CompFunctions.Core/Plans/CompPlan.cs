@@ -16,12 +16,17 @@ public sealed record CompPlan(
     string Currency,
     string Ruleset,
     IReadOnlyList<PlanComponent> Components,
+    PeriodRules? PeriodRules = null,
+    string? Rounding = null,
     string? Name = null,
     string? Description = null) : IPolicyDocument
 {
     /// <summary>The JSON Schema an editor validates the document with; ignored by the product.</summary>
     [System.Text.Json.Serialization.JsonPropertyName("$schema")]
     public string? Schema { get; init; }
+
+    /// <summary>The one rounding rule: every line is rounded once, half away from zero, to the currency's minor unit.</summary>
+    public const string RoundingRule = "per_line_half_away_from_zero";
 
     public DocumentRef Ref => new(Id, Version);
 
@@ -63,6 +68,16 @@ public sealed record CompPlan(
         foreach (var problem in Components.SelectMany(c => c.Validate(context)))
         {
             yield return "components." + problem;
+        }
+
+        if (Rounding is not null && Rounding != RoundingRule)
+        {
+            yield return $"rounding: the only rule is '{RoundingRule}' (each line, half away from zero, to the currency's minor unit)";
+        }
+
+        foreach (var problem in PeriodRules?.Validate(Components.Select(c => c.Id).ToArray()) ?? [])
+        {
+            yield return problem;
         }
     }
 }

@@ -46,6 +46,20 @@ public static class PolicyDocuments
         return plan;
     }
 
+    public static Roster ParseRoster(string json, string document)
+    {
+        var roster = Deserialize<Roster>(json, document);
+        ThrowIfProblems(document, roster.Validate());
+        return roster;
+    }
+
+    public static FxTable ParseFxTable(string json, string document)
+    {
+        var fx = Deserialize<FxTable>(json, document);
+        ThrowIfProblems(document, fx.Validate());
+        return fx;
+    }
+
     private static T Deserialize<T>(string json, string document)
     {
         try

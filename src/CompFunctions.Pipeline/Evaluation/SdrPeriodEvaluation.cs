@@ -42,14 +42,14 @@ public sealed class SdrPeriodEvaluation(
     public async Task EvaluateAsync(string sdrId, CompPeriod period, CancellationToken cancellationToken)
     {
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["SdrId"] = sdrId, ["Period"] = period.ToString() });
-        var policySet = await policies.LoadAsync(options.Value.PlanId, cancellationToken).ConfigureAwait(false);
+        var policySet = await policies.LoadAsync(options.Value, cancellationToken).ConfigureAwait(false);
         var partition = Tables.SdrPeriodKey(period, sdrId);
         var meetings = await MeetingsAsync(partition, cancellationToken).ConfigureAwait(false);
         var previous = await MeetingsAsync(Tables.SdrPeriodKey(period.Previous(), sdrId), cancellationToken).ConfigureAwait(false);
 
-        var evaluations = new PeriodEvaluator(policySet, context).Evaluate(meetings, previous);
-        var lines = evaluations.SelectMany(e => e.Lines).Select(line => LineEntities.ToEntity(line, partition)).ToArray();
-        var verdicts = evaluations.Where(e => e.Verdict is not null).Select(e => VerdictEntity(partition, e)).ToArray();
+        var evaluation = new PeriodEvaluator(policySet, context).Evaluate(sdrId, period, meetings, previous);
+        var lines = evaluation.Lines.Select(line => LineEntities.ToEntity(line, partition)).ToArray();
+        var verdicts = evaluation.Meetings.Where(e => e.Verdict is not null).Select(e => VerdictEntity(partition, e)).ToArray();
 
         var removed = await PartitionSync.ReplaceAsync(_lines, partition, lines, cancellationToken).ConfigureAwait(false);
         await PartitionSync.ReplaceAsync(_verdicts, partition, verdicts, cancellationToken).ConfigureAwait(false);

@@ -81,7 +81,7 @@ public sealed class PolicyDocumentIngestion(
         var kind = PolicyKinds.FromBlobName(name);
         if (kind is null)
         {
-            return report with { Problems = [$"'{name}' is in no known folder: put rulesets under rulesets/ and plans under plans/"] };
+            return report with { Problems = [$"'{name}' is in no known folder: put rulesets under rulesets/, plans under plans/, rosters under rosters/ and exchange rates under fx/"] };
         }
 
         report = report with { Kind = kind };
@@ -89,18 +89,13 @@ public sealed class PolicyDocumentIngestion(
         (AcceptanceDecision Decision, IReadOnlyList<string> Problems) decision;
         try
         {
-            if (kind == PolicyKinds.Ruleset)
+            (document, decision) = kind switch
             {
-                var ruleset = PolicyDocuments.ParseRuleset(json, name, context);
-                document = ruleset;
-                decision = PolicyAcceptance.Decide(ruleset, (await policies.RulesetVersionsAsync(ruleset.Id, cancellationToken).ConfigureAwait(false)).Select(v => v.Document));
-            }
-            else
-            {
-                var plan = PolicyDocuments.ParsePlan(json, name, context);
-                document = plan;
-                decision = PolicyAcceptance.Decide(plan, (await policies.PlanVersionsAsync(plan.Id, cancellationToken).ConfigureAwait(false)).Select(v => v.Document));
-            }
+                PolicyKinds.Ruleset => await DecideAsync(PolicyDocuments.ParseRuleset(json, name, context), policies.RulesetVersionsAsync, cancellationToken).ConfigureAwait(false),
+                PolicyKinds.Plan => await DecideAsync(PolicyDocuments.ParsePlan(json, name, context), policies.PlanVersionsAsync, cancellationToken).ConfigureAwait(false),
+                PolicyKinds.Roster => await DecideAsync(PolicyDocuments.ParseRoster(json, name), policies.RosterVersionsAsync, cancellationToken).ConfigureAwait(false),
+                _ => await DecideAsync(PolicyDocuments.ParseFxTable(json, name), policies.FxVersionsAsync, cancellationToken).ConfigureAwait(false),
+            };
         }
         catch (PolicyDocumentException ex)
         {
@@ -128,16 +123,38 @@ public sealed class PolicyDocumentIngestion(
         return report with { Status = PolicyDocumentStatus.Accepted, SdrPeriodsQueued = queued };
     }
 
+    private static async Task<(IPolicyDocument, (AcceptanceDecision, IReadOnlyList<string>))> DecideAsync<T>(
+        T document, Func<string, CancellationToken, Task<IReadOnlyList<AcceptedDocument<T>>>> versions, CancellationToken cancellationToken)
+        where T : IPolicyDocument =>
+        (document, PolicyAcceptance.Decide(document, (await versions(document.Id, cancellationToken).ConfigureAwait(false)).Select(v => v.Document)));
+
+    /// <summary>Whether the document takes part in pricing now: the configured roster or FX table, a plan SDRs are on, or a ruleset such a plan names.</summary>
     private async Task<bool> UsedByConfiguredPlanAsync(string kind, string id, CancellationToken cancellationToken)
     {
-        var planId = options.Value.PlanId;
-        if (kind == PolicyKinds.Plan)
+        var current = options.Value;
+        if (kind == PolicyKinds.Roster)
         {
-            return id == planId;
+            return id == current.RosterId;
         }
 
-        var plans = await policies.PlanVersionsAsync(planId, cancellationToken).ConfigureAwait(false);
-        return plans.Any(p => p.Document.Ruleset == id);
+        if (kind == PolicyKinds.Fx)
+        {
+            return id == current.FxTableId;
+        }
+
+        PolicySet set;
+        try
+        {
+            set = await policies.LoadAsync(current, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PolicyDocumentException)
+        {
+            return false; // nothing can be priced yet (e.g. a ruleset dropped before its plan): nothing to re-evaluate
+        }
+
+        return kind == PolicyKinds.Plan
+            ? set.Plans.ContainsKey(id)
+            : set.Plans.Values.SelectMany(v => v.All).Any(p => p.Ruleset == id);
     }
 
     /// <summary>Queues every (SDR, period) with meetings from <paramref name="from"/> on. (Issue #5 will skip locked periods.)</summary>

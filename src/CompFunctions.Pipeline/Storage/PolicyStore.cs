@@ -11,12 +11,21 @@ public static class PolicyKinds
 {
     public const string Ruleset = "ruleset";
     public const string Plan = "plan";
+    public const string Roster = "roster";
+    public const string Fx = "fx";
 
-    /// <summary>The kind a <c>comp-config</c> blob name holds (<c>rulesets/…</c> or <c>plans/…</c>), or null.</summary>
+    /// <summary>The folder of <c>comp-config</c> each kind is dropped in.</summary>
+    public static IReadOnlyDictionary<string, string> Folders { get; } = new Dictionary<string, string>
+    {
+        ["rulesets/"] = Ruleset,
+        ["plans/"] = Plan,
+        ["rosters/"] = Roster,
+        ["fx/"] = Fx,
+    };
+
+    /// <summary>The kind a <c>comp-config</c> blob name holds (<c>rulesets/…</c>, <c>plans/…</c>, <c>rosters/…</c>, <c>fx/…</c>), or null.</summary>
     public static string? FromBlobName(string name) =>
-        name.StartsWith("rulesets/", StringComparison.Ordinal) ? Ruleset
-        : name.StartsWith("plans/", StringComparison.Ordinal) ? Plan
-        : null;
+        Folders.FirstOrDefault(f => name.StartsWith(f.Key, StringComparison.Ordinal)).Value;
 }
 
 /// <summary>One accepted version of a policy document: the document and its JSON as submitted.</summary>
@@ -41,23 +50,42 @@ public sealed class PolicyStore(TableServiceClient tables, EvaluationContext con
     public Task<IReadOnlyList<AcceptedDocument<CompPlan>>> PlanVersionsAsync(string id, CancellationToken cancellationToken) =>
         VersionsAsync(PolicyKinds.Plan, id, (json, doc) => PolicyDocuments.ParsePlan(json, doc, context), cancellationToken);
 
-    /// <summary>Every version of a plan and of the rulesets its versions name. A plan with no accepted version is a configuration error.</summary>
-    public async Task<PolicySet> LoadAsync(string planId, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<AcceptedDocument<Roster>>> RosterVersionsAsync(string id, CancellationToken cancellationToken) =>
+        VersionsAsync(PolicyKinds.Roster, id, PolicyDocuments.ParseRoster, cancellationToken);
+
+    public Task<IReadOnlyList<AcceptedDocument<FxTable>>> FxVersionsAsync(string id, CancellationToken cancellationToken) =>
+        VersionsAsync(PolicyKinds.Fx, id, PolicyDocuments.ParseFxTable, cancellationToken);
+
+    /// <summary>
+    /// Every version of the documents an evaluation needs: the roster (when one was accepted), the
+    /// plans it assigns (else the default plan), the rulesets they name, and the latest FX table.
+    /// With neither a roster nor the default plan accepted, nothing can be priced: a configuration error.
+    /// </summary>
+    public async Task<PolicySet> LoadAsync(CompensationOptions options, CancellationToken cancellationToken)
     {
-        var plans = await PlanVersionsAsync(planId, cancellationToken).ConfigureAwait(false);
-        if (plans.Count == 0)
+        var rosters = (await RosterVersionsAsync(options.RosterId, cancellationToken).ConfigureAwait(false)).Select(v => v.Document).ToArray();
+        var planIds = rosters.Length > 0
+            ? rosters.SelectMany(r => r.Assignments).Select(a => a.Plan).Distinct(StringComparer.Ordinal).ToArray()
+            : [options.PlanId];
+        var plans = new Dictionary<string, PolicyVersions<CompPlan>>(StringComparer.Ordinal);
+        foreach (var planId in planIds)
         {
-            throw new PolicyDocumentException($"plan {planId}", [$"no version has been accepted; drop plans/{planId}.json into the {Bindings.ConfigContainer} container"]);
+            plans[planId] = new PolicyVersions<CompPlan>((await PlanVersionsAsync(planId, cancellationToken).ConfigureAwait(false)).Select(v => v.Document));
+        }
+
+        if (rosters.Length == 0 && plans[options.PlanId].All.Count == 0)
+        {
+            throw new PolicyDocumentException($"plan {options.PlanId}", [$"no version has been accepted; drop plans/{options.PlanId}.json into the {Bindings.ConfigContainer} container"]);
         }
 
         var rulesets = new Dictionary<string, PolicyVersions<Ruleset>>(StringComparer.Ordinal);
-        foreach (var rulesetId in plans.Select(p => p.Document.Ruleset).Distinct(StringComparer.Ordinal))
+        foreach (var rulesetId in plans.Values.SelectMany(v => v.All).Select(p => p.Ruleset).Distinct(StringComparer.Ordinal))
         {
-            var versions = await RulesetVersionsAsync(rulesetId, cancellationToken).ConfigureAwait(false);
-            rulesets[rulesetId] = new PolicyVersions<Ruleset>(versions.Select(v => v.Document));
+            rulesets[rulesetId] = new PolicyVersions<Ruleset>((await RulesetVersionsAsync(rulesetId, cancellationToken).ConfigureAwait(false)).Select(v => v.Document));
         }
 
-        return new PolicySet(planId, new PolicyVersions<CompPlan>(plans.Select(p => p.Document)), rulesets);
+        var fx = (await FxVersionsAsync(options.FxTableId, cancellationToken).ConfigureAwait(false)).Select(v => v.Document).MaxBy(f => (f.EffectiveFrom, f.Version));
+        return new PolicySet(options.PlanId, plans, rulesets, new PolicyVersions<Roster>(rosters), fx);
     }
 
     public Task SaveAsync(string kind, IPolicyDocument document, string json, string source, DateTimeOffset acceptedAt, CancellationToken cancellationToken) =>
