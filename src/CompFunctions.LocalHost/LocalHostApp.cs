@@ -24,6 +24,9 @@ public static class LocalHostApp
 {
     public const string DefaultUrl = "http://localhost:7071";
 
+    /// <summary>The WebJobs SDK's own storage connection (the Functions host's too).</summary>
+    public const string HostStorageConnection = "AzureWebJobsStorage";
+
     /// <param name="overrides">Settings that win over appsettings.json and the environment (tests pass the Azurite connection and the URL).</param>
     public static WebApplication Build(string[] args, IDictionary<string, string?>? overrides = null)
     {
@@ -33,6 +36,13 @@ public static class LocalHostApp
             ContentRootPath = AppContext.BaseDirectory,
         });
         builder.Configuration.AddInMemoryCollection(overrides ?? new Dictionary<string, string?>());
+        // The WebJobs SDK keeps its own state (blob receipts, locks) in AzureWebJobsStorage; locally that is
+        // the same Azurite as the data unless set explicitly.
+        if (string.IsNullOrEmpty(builder.Configuration[HostStorageConnection]))
+        {
+            builder.Configuration.AddInMemoryCollection([new(HostStorageConnection, builder.Configuration[Bindings.StorageConnection])]);
+        }
+
         builder.WebHost.UseUrls(builder.Configuration["Urls"] ?? DefaultUrl);
 
         builder.Host.ConfigureWebJobs(webJobs =>

@@ -7,8 +7,12 @@ namespace CompFunctions.Pipeline;
 /// </summary>
 public static class Bindings
 {
-    /// <summary>The app setting (or setting prefix, for identity) of the storage account every trigger and client uses.</summary>
-    public const string StorageConnection = "AzureWebJobsStorage";
+    /// <summary>
+    /// The app setting (or setting prefix, for identity) of the data storage account every trigger and
+    /// client uses. In Azure it is a separate account from the host's <c>AzureWebJobsStorage</c>;
+    /// locally both are Azurite.
+    /// </summary>
+    public const string StorageConnection = "DataStorage";
 
     public const string ExportsContainer = "crm-exports";
     public const string ExportBlobPath = ExportsContainer + "/{name}";

@@ -43,6 +43,19 @@ public sealed class TriggerDriftTests
     }
 
     [Fact]
+    public void In_azure_the_blob_triggers_take_their_events_from_event_grid_and_the_local_host_polls()
+    {
+        // Flex Consumption only runs Event Grid blob triggers; Azurite publishes no events, so the local host polls.
+        Assert.Equal("EventGrid", Trigger(Bindings.Functions.IngestExport).GetProperty("source").GetString());
+        Assert.Equal("EventGrid", Trigger(Bindings.Functions.IngestPolicyDocument).GetProperty("source").GetString());
+        Assert.All(
+            new[] { nameof(WebJobsTriggers.IngestExport), nameof(WebJobsTriggers.IngestPolicyDocument) },
+            method => Assert.Equal(
+                Microsoft.Azure.WebJobs.BlobTriggerSource.LogsAndContainerScan,
+                typeof(WebJobsTriggers).GetMethod(method)!.GetParameters().Select(p => p.GetCustomAttribute<Microsoft.Azure.WebJobs.BlobTriggerAttribute>()).Single(a => a is not null)!.Source));
+    }
+
+    [Fact]
     public void The_local_host_runs_every_non_http_function_of_the_functions_app_under_the_same_name()
     {
         var functionsApp = Metadata()
