@@ -266,3 +266,66 @@ public sealed class PlanRulesTests
         Assert.Contains("sdr-ana is on a from 2026-01-01 and on b from 2026-06-01, which overlap", Assert.Single(error.Problems));
     }
 }
+
+/// <summary>The brief's scenario under one sample plan per policy family: what M-1042 is paid.</summary>
+public sealed class PlanFamilyTests
+{
+    [Theory]
+    [InlineData("pay-per-meeting-set", 75.00)]
+    [InlineData("sdr-2026", 530.00)]
+    [InlineData("pay-per-sao", 150.00)]
+    [InlineData("pay-per-stage", 150.00)]
+    [InlineData("pay-on-closed-won", 0.00)]
+    [InlineData("pay-on-pipeline", 480.00)]
+    public void M1042_is_paid_what_the_brief_says_under_each_plan(string plan, double paid)
+    {
+        var lines = Samples.EvaluatorForPlan(plan).Evaluate(MeetingBuilder.M1042()).Lines;
+
+        Assert.Equal((decimal)paid, lines.Sum(l => l.Amount.Amount));
+        Assert.All(lines, l => Assert.Equal(plan, l.Plan.Id));
+    }
+
+    [Fact]
+    public void Under_the_strict_icp_plan_M1042_is_not_paid_as_qualified_but_is_paid_for_the_meeting_and_the_pipeline()
+    {
+        var lines = Samples.EvaluatorForPlan("sdr-2026").Evaluate(MeetingBuilder.M1042()).Lines.ToDictionary(l => l.Component, l => l.Amount.Amount);
+
+        Assert.Equal(new Dictionary<string, decimal> { ["meeting_held"] = 50m, ["qualified_meeting"] = 0m, ["pipeline"] = 480m }, lines);
+    }
+
+    [Fact]
+    public void The_blended_sample_plan_pays_an_enterprise_sao_at_the_enterprise_rate_and_its_quota_tier()
+    {
+        var meetings = Enumerable.Range(1, 9)
+            .Select(i => MeetingBuilder.Qualified($"M-{i}").BookedOn($"2026-11-{i + 1:D2}") with
+            {
+                AccountName = $"Account {i}",
+                Segment = i == 1 ? "ENT" : "MM",
+                AeDecisionAt = MeetingBuilder.Qualified().ScheduledFor.AddHours(1),
+            })
+            .ToArray();
+        var plan = Samples.PlanNamed("blended-sdr-2026");
+        var evaluator = new PeriodEvaluator(
+            PolicySet.ForPlan(new PolicyVersions<CompPlan>([plan]), new Dictionary<string, PolicyVersions<Ruleset>> { ["blended-2026"] = new([Samples.Ruleset("blended-2026")]) }),
+            Samples.Context);
+
+        var lines = evaluator.Evaluate("sdr-ana", CompPeriod.Parse("2026-11"), meetings, []).Lines.Where(l => l.Component == "sao").ToArray();
+
+        // 9 SAOs of a quota of 12 = 75%: the full rate. ENT pays 160, MM 110.
+        Assert.Equal(160m + 8 * 110m, lines.Sum(l => l.Amount.Amount));
+        Assert.Contains("the ENT segment rate", lines[0].Reason);
+        Assert.Contains("tier 2 (from 70%) rate 1× (quota 12 AE-accepted meetings, 9 reached (75%))", lines[0].Reason);
+    }
+
+    [Fact]
+    public void The_sample_roster_and_fx_table_are_valid_documents()
+    {
+        var roster = PolicyDocuments.ParseRoster(File.ReadAllText(Samples.PathOf("comp-config/rosters/roster.json")), "rosters/roster.json");
+        var fx = PolicyDocuments.ParseFxTable(File.ReadAllText(Samples.PathOf("comp-config/fx/fx.json")), "fx/fx.json");
+
+        Assert.Equal("blended-sdr-2026", roster.For("sdr-ben", new DateOnly(2026, 11, 15))!.Plan);
+        Assert.Equal("sdr-2026", roster.For("sdr-ben", new DateOnly(2026, 11, 14))!.Plan);
+        Assert.True(fx.TryConvert(new Money.Money(100m, Money.Currency.Parse("EUR")), Money.Currency.USD, new DateOnly(2026, 11, 5), out var usd, out _));
+        Assert.Equal(109.20m, usd.Rounded().Amount);
+    }
+}

@@ -30,6 +30,18 @@ internal static class Samples
             Context);
     }
 
+    public static CompPlan PlanNamed(string id) =>
+        PolicyDocuments.ParsePlan(File.ReadAllText(PathOf($"comp-config/plans/{id}.json")), $"plans/{id}.json", Context);
+
+    /// <summary>A sample plan with the sample ruleset it names.</summary>
+    public static PeriodEvaluator EvaluatorForPlan(string planId)
+    {
+        var plan = PlanNamed(planId);
+        return new PeriodEvaluator(
+            PolicySet.ForPlan(new PolicyVersions<CompPlan>([plan]), new Dictionary<string, PolicyVersions<Ruleset>> { [plan.Ruleset] = new([Ruleset(plan.Ruleset)]) }),
+            Context);
+    }
+
     /// <summary>sdr-ana's November 2026, the period of the brief's scenario.</summary>
     public static IReadOnlyList<MeetingEvaluation> Evaluate(this PeriodEvaluator evaluator, IReadOnlyList<Meeting> meetings, IReadOnlyList<Meeting> earlier) =>
         evaluator.Evaluate("sdr-ana", CompPeriod.Parse("2026-11"), meetings, earlier).Meetings;
