@@ -118,3 +118,29 @@ public sealed class PolicyDocumentTests(PipelineFixture pipeline)
             .GetProperty("ruleset").GetProperty("version").GetInt32();
     }
 }
+
+[Collection(PipelineCollection.Name)]
+public sealed class FxDocumentTests(PipelineFixture pipeline)
+{
+    [Fact]
+    public async Task An_accepted_fx_table_prices_a_foreign_currency_opportunity_and_the_line_shows_the_rate()
+    {
+        const string export = "it/fx/meetings.csv";
+        var row = "meeting_id,sdr_id,ae_id,booked_at,scheduled_for,meeting_status,ae_decision,lead_score,employee_count,industry,opportunity_id,opportunity_stage,opportunity_amount,currency,opportunity_created_at\n"
+            + "T-FX-1,it-fx,ae-bo,2026-11-10T10:00:00-08:00,2026-11-12T10:00:00-08:00,held,accepted,A,300,Software,O-FX-1,Proposal,10000.00,EUR,2026-11-13T09:00:00-08:00\n";
+        await pipeline.WaitForRunAsync(await pipeline.DropExportAsync(export, row));
+        var before = await pipeline.WaitForStatementAsync("2026-11", "it-fx", export);
+        Assert.Contains("UNPRICED_FX_RATE_MISSING", before.Lines.Single(l => l.Component == "pipeline").ReasonCodes);
+
+        var report = await PipelineWaits.PublishPolicyAsync(pipeline.Blobs, "fx/fx.json", await File.ReadAllTextAsync(Path.Combine(pipeline.Root, "samples/comp-config/fx/fx.json")), PipelineFixture.Deadline);
+        Assert.Equal(PolicyDocumentStatus.Accepted, report.Status);
+
+        await PipelineFixture.Until(async () =>
+        {
+            var statement = await pipeline.WaitForStatementAsync("2026-11", "it-fx", export);
+            return statement.Lines.Single(l => l.Component == "pipeline").Amount == 109.20m;
+        }, "the pipeline line to be converted at the FX table's rate");
+        var line = (await pipeline.WaitForStatementAsync("2026-11", "it-fx", export)).Lines.Single(l => l.Component == "pipeline");
+        Assert.Contains("converted from 10,000.00 EUR at 1 EUR = 1.092 USD on 2026-11-01", line.Reason);
+    }
+}
