@@ -69,24 +69,30 @@ public sealed class PipelineFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         Http?.Dispose();
-        if (_host is not null)
-        {
-            await LocalHostApp.StopAsync(_host);
-            await _host.DisposeAsync();
-        }
-
-        if (_azurite is not null)
-        {
-            await _azurite.DisposeAsync();
-        }
-
         try
         {
-            Directory.Delete(_azuriteFolder, recursive: true);
+            if (_host is not null)
+            {
+                await LocalHostApp.StopAsync(_host);
+                await _host.DisposeAsync();
+            }
         }
-        catch (IOException)
+        finally
         {
-            // best effort: a temp folder left behind harms nothing
+            // Whatever the host did on the way down, never leave an emulator behind.
+            if (_azurite is not null)
+            {
+                await _azurite.DisposeAsync();
+            }
+
+            try
+            {
+                Directory.Delete(_azuriteFolder, recursive: true);
+            }
+            catch (IOException)
+            {
+                // best effort: a temp folder left behind harms nothing
+            }
         }
     }
 
