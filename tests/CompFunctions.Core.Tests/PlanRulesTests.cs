@@ -329,3 +329,29 @@ public sealed class PlanFamilyTests
         Assert.Equal(109.20m, usd.Rounded().Amount);
     }
 }
+
+public sealed class OpportunityOnceTests
+{
+    [Fact]
+    public void Two_meetings_with_the_same_opportunity_pay_its_pipeline_once_on_the_first()
+    {
+        var first = MeetingBuilder.Qualified("M-1").BookedOn("2026-11-02").WithOpportunity("Proposal", 20000m) with { OpportunityId = "O-1", AccountName = "A" };
+        var second = MeetingBuilder.Qualified("M-2").BookedOn("2026-11-09").WithOpportunity("Proposal", 20000m) with { OpportunityId = "O-1", AccountName = "B" };
+
+        var pipeline = Samples.Evaluator().Evaluate([second, first], []).SelectMany(e => e.Lines).Where(l => l.Component == "pipeline").ToArray();
+
+        Assert.Equal([200m, 0m], pipeline.Select(l => l.Amount.Amount));
+        Assert.Equal("Opportunity O-1 is paid on M-1, booked 2026-11-02: an opportunity pays once", pipeline[1].Reason);
+    }
+
+    [Fact]
+    public void An_opportunity_paid_on_a_meeting_of_the_previous_period_is_not_paid_again()
+    {
+        var october = MeetingBuilder.Qualified("M-1").BookedOn("2026-10-20").WithOpportunity("Proposal", 20000m) with { OpportunityId = "O-1", AccountName = "A" };
+        var november = MeetingBuilder.Qualified("M-2").BookedOn("2026-11-25").WithOpportunity("Proposal", 20000m) with { OpportunityId = "O-1", AccountName = "B" };
+
+        var line = Samples.Evaluator().Evaluate([november], [october]).Single().Lines.Single(l => l.Component == "pipeline");
+
+        Assert.Equal(0m, line.Amount.Amount);
+    }
+}

@@ -44,8 +44,12 @@ public sealed class PeriodEvaluator(PolicySet policies, EvaluationContext contex
             var verdict = Judge(meeting, ruleset!, others, ref exceptionsUsed);
             var qualification = QualificationSummary.From(verdict);
             var pricing = new Pricing(plan!.PayCurrency, context, policies.Fx);
+            var sharedWith = EarlierMeetingOfSameOpportunity(meeting, others);
             var lines = plan.Components
-                .Select(component => component.Evaluate(meeting, verdict, pricing))
+                .Select(component => sharedWith is not null && component is IPaysOnOpportunity
+                    ? new ComponentOutcome(component.Id, Money.Money.Zero(plan.PayCurrency).Rounded(), ["OPPORTUNITY_PAID_ON_EARLIER_MEETING"],
+                        $"Opportunity {meeting.OpportunityId} is paid on {sharedWith.MeetingId}, booked {context.LocalDateText(sharedWith.BookedAt)}: an opportunity pays once")
+                    : component.Evaluate(meeting, verdict, pricing))
                 .Select(outcome => new PayoutLine(
                     PayoutLine.IdFor(meeting.MeetingId, outcome.Component),
                     meeting.MeetingId,
@@ -80,6 +84,15 @@ public sealed class PeriodEvaluator(PolicySet policies, EvaluationContext contex
 
         return new PeriodEvaluation(results, extra);
     }
+
+    /// <summary>The SDR's first meeting, booked before this one, that carries the same opportunity (an opportunity pays once).</summary>
+    private static Meeting? EarlierMeetingOfSameOpportunity(Meeting meeting, IReadOnlyList<Meeting> others) =>
+        meeting.OpportunityId is not { } opportunity
+            ? null
+            : others
+                .Where(o => o.OpportunityId == opportunity && (o.BookedAt < meeting.BookedAt || (o.BookedAt == meeting.BookedAt && string.CompareOrdinal(o.MeetingId, meeting.MeetingId) < 0)))
+                .OrderBy(o => o.BookedAt)
+                .FirstOrDefault();
 
     private Verdict Judge(Meeting meeting, Ruleset ruleset, IReadOnlyList<Meeting> others, ref int exceptionsUsed)
     {

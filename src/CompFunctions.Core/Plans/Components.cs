@@ -193,12 +193,15 @@ public sealed record PerMeetingComponent : PlanComponent
     }
 }
 
+/// <summary>A component that pays on an opportunity's value: it pays once per opportunity, on the first meeting that carries it.</summary>
+public interface IPaysOnOpportunity;
+
 /// <summary>
 /// A percentage of the opportunity amount, once the opportunity has reached <see cref="MinStage"/>
-/// (the furthest stage it ever reached counts, so a deal lost after Negotiation still pays). The
-/// line is keyed by the meeting, so the pipeline of one opportunity is never paid twice.
+/// (the furthest stage it ever reached counts, so a deal lost after Negotiation still pays). When
+/// two of an SDR's meetings carry the same opportunity, only the first one pays it.
 /// </summary>
-public sealed record PipelinePercentComponent : PlanComponent
+public sealed record PipelinePercentComponent : PlanComponent, IPaysOnOpportunity
 {
     public required decimal Percent { get; init; }
 
@@ -255,7 +258,7 @@ public sealed record PipelinePercentComponent : PlanComponent
 }
 
 /// <summary>A bonus and/or a percentage of the amount when the opportunity is won (reached <see cref="WonStage"/>, by default the last stage).</summary>
-public sealed record ClosedWonComponent : PlanComponent
+public sealed record ClosedWonComponent : PlanComponent, IPaysOnOpportunity
 {
     public decimal? Bonus { get; init; }
 
