@@ -6,7 +6,7 @@ using Microsoft.Azure.Functions.Worker;
 namespace CompFunctions.Functions;
 
 /// <summary>The HTTP routes finance calls (function key), and the anonymous health probe.</summary>
-public sealed class HttpFunctions(StatementEndpoints statements, MeetingEndpoints meetings, HealthEndpoint health)
+public sealed class HttpFunctions(StatementEndpoints statements, MeetingEndpoints meetings, PeriodEndpoints periods, HealthEndpoint health)
 {
     [Function(Bindings.Functions.GetStatement)]
     public Task<IResult> GetStatement(
@@ -26,6 +26,12 @@ public sealed class HttpFunctions(StatementEndpoints statements, MeetingEndpoint
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = Bindings.MeetingRoute)] HttpRequest request,
         string meetingId) =>
         meetings.GetMeetingAsync(meetingId, request.HttpContext.RequestAborted);
+
+    [Function(Bindings.Functions.LockPeriod)]
+    public Task<IResult> LockPeriod(
+        [HttpTrigger(AuthorizationLevel.Admin, "post", Route = Bindings.LockRoute)] HttpRequest request,
+        string period) =>
+        periods.LockAsync(period, request.HttpContext.RequestAborted);
 
     [Function(Bindings.Functions.Health)]
     public Task<IResult> Health(

@@ -77,6 +77,8 @@ public static class LocalHostApp
             statements.GetSummaryAsync(http.Request, period, http.RequestAborted));
         api.MapGet(Bindings.MeetingRoute, (string meetingId, MeetingEndpoints meetings, HttpContext http) =>
             meetings.GetMeetingAsync(meetingId, http.RequestAborted));
+        api.MapPost(Bindings.LockRoute, (string period, PeriodEndpoints periods, HttpContext http) =>
+            periods.LockAsync(period, http.RequestAborted));
         api.MapGet(Bindings.HealthRoute, (HealthEndpoint health, HttpContext http) => health.GetAsync(http.RequestAborted));
         return app;
     }
@@ -98,13 +100,18 @@ public static class LocalHostApp
         }
 
         var given = http.Request.Headers["x-functions-key"].FirstOrDefault() ?? http.Request.Query["code"].FirstOrDefault();
-        if (given is not null && keys.Any(k => CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(k!), Encoding.UTF8.GetBytes(given))))
+        bool Is(string? key) => !string.IsNullOrEmpty(key) && given is not null && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(key), Encoding.UTF8.GetBytes(given));
+        var adminOnly = path.StartsWithSegments("/api/periods", StringComparison.OrdinalIgnoreCase);
+        if (adminOnly ? Is(configuration["LocalHost:AdminKey"]) : keys.Any(Is))
         {
             await next(http);
             return;
         }
 
-        await Problems.Unauthorized("Function key required", "Send the function key in the x-functions-key header or the code query parameter.").ExecuteAsync(http);
+        var problem = adminOnly && keys.Any(Is)
+            ? Problems.Forbidden("Admin key required", "Locking a period needs the admin key, not a function key.")
+            : Problems.Unauthorized("Function key required", "Send the function key in the x-functions-key header or the code query parameter.");
+        await problem.ExecuteAsync(http);
     };
 
     /// <summary>

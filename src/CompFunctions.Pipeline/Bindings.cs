@@ -38,6 +38,7 @@ public static class Bindings
     public const string StatementRoute = "statements/{period}/{sdrId}";
     public const string SummaryRoute = "statements/{period}";
     public const string MeetingRoute = "meetings/{meetingId}";
+    public const string LockRoute = "periods/{period}/lock";
     public const string HealthRoute = "health";
 
     /// <summary>Function names, shared so both hosts log and report the same names.</summary>
@@ -46,6 +47,7 @@ public static class Bindings
         public const string IngestExport = "IngestExport";
         public const string IngestPolicyDocument = "IngestPolicyDocument";
         public const string GetMeeting = "GetMeeting";
+        public const string LockPeriod = "LockPeriod";
         public const string EvaluateSdrPeriod = "EvaluateSdrPeriod";
         public const string GetStatement = "GetStatement";
         public const string GetPayrollSummary = "GetPayrollSummary";

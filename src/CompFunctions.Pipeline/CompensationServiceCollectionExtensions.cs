@@ -56,6 +56,8 @@ public static class CompensationServiceCollectionExtensions
         });
 
         services.AddSingleton<RunStore>();
+        services.AddSingleton<PeriodStore>();
+        services.AddSingleton<PeriodEndpoints>();
         services.AddSingleton<PolicyStore>();
         services.AddSingleton<ExportIngestion>();
         services.AddSingleton<SdrPeriodEvaluation>();

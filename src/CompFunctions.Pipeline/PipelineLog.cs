@@ -26,6 +26,9 @@ public static partial class PipelineLog
     [LoggerMessage(1100, LogLevel.Information, "Evaluated {SdrId} {Period}: {Meetings} meetings, {Lines} lines written, {Removed} stale lines removed")]
     public static partial void Evaluated(this ILogger logger, string sdrId, string period, int meetings, int lines, int removed);
 
+    [LoggerMessage(1102, LogLevel.Information, "{SdrId} {Period} is locked: {Adjustments} adjustment line(s) now stand in {OpenPeriod}")]
+    public static partial void AdjustmentsBooked(this ILogger logger, string sdrId, string period, int adjustments, string openPeriod);
+
     [LoggerMessage(1101, LogLevel.Error, "Evaluation message rejected, it will not be retried: {Reason}")]
     public static partial void BadEvaluationMessage(this ILogger logger, string reason);
 

@@ -33,8 +33,19 @@ public sealed class PipelineFixture : IAsyncLifetime
     /// <summary>The key the local host requires on every route but health in these tests.</summary>
     public const string FunctionKey = "test-function-key";
 
+    public const string AdminKey = "test-admin-key";
+
     /// <summary>A client that sends the function key.</summary>
     public HttpClient Http { get; private set; } = null!;
+
+    /// <summary>Locks a period with the admin key.</summary>
+    public async Task<HttpResponseMessage> LockAsync(string period)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/periods/{period}/lock");
+        request.Headers.Add("x-functions-key", AdminKey);
+        using var admin = new HttpClient { BaseAddress = Http.BaseAddress };
+        return await admin.SendAsync(request);
+    }
 
     /// <summary>A client for the same host that sends no key.</summary>
     public HttpClient Anonymous => new() { BaseAddress = Http.BaseAddress };
@@ -58,6 +69,7 @@ public sealed class PipelineFixture : IAsyncLifetime
             ["Compensation:NightlyCheck:Schedule"] = "*/5 * * * * *",
             ["Logging:LogLevel:Default"] = "Warning",
             ["LocalHost:FunctionKey"] = FunctionKey,
+            ["LocalHost:AdminKey"] = AdminKey,
         });
         await _host.StartAsync();
         Http = new HttpClient { BaseAddress = new Uri(url) };

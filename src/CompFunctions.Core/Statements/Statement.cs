@@ -18,6 +18,7 @@ public sealed record Statement(
     IReadOnlyList<PayoutLine> Lines)
 {
     public const string Open = "open";
+    public const string Locked = "locked";
 
     public static Statement Create(string sdrId, CompPeriod period, Money.Currency currency, string status, DateTimeOffset generatedAt, IEnumerable<PayoutLine> lines)
     {

@@ -19,6 +19,7 @@ namespace CompFunctions.Pipeline.Evaluation;
 public sealed class SdrPeriodEvaluation(
     TableServiceClient tables,
     PolicyStore policies,
+    PeriodStore periods,
     EvaluationContext context,
     IOptions<CompensationOptions> options,
     ILogger<SdrPeriodEvaluation> logger)
@@ -51,7 +52,17 @@ public sealed class SdrPeriodEvaluation(
         var lines = evaluation.Lines.Select(line => LineEntities.ToEntity(line, partition)).ToArray();
         var verdicts = evaluation.Meetings.Where(e => e.Verdict is not null).Select(e => VerdictEntity(partition, e)).ToArray();
 
-        var removed = await PartitionSync.ReplaceAsync(_lines, partition, lines, cancellationToken).ConfigureAwait(false);
+        var locked = await periods.LockedAsync(cancellationToken).ConfigureAwait(false);
+        if (locked.Contains(period))
+        {
+            // Paid history never changes: the difference goes into the first open period as adjustments.
+            var booked = await Adjustments.BookAsync(_lines, sdrId, period, evaluation.Lines.ToArray(), locked, cancellationToken).ConfigureAwait(false);
+            logger.AdjustmentsBooked(sdrId, period.ToString(), booked, PeriodStore.FirstOpenAfter(period, locked).ToString());
+            return;
+        }
+
+        // The period's own lines; adjustments booked here for locked periods are theirs to manage.
+        var removed = await PartitionSync.ReplaceAsync(_lines, partition, lines, cancellationToken, owns: rowKey => !Adjustments.IsAdjustment(rowKey)).ConfigureAwait(false);
         await PartitionSync.ReplaceAsync(_verdicts, partition, verdicts, cancellationToken).ConfigureAwait(false);
         logger.Evaluated(sdrId, period.ToString(), meetings.Count, lines.Length, removed);
     }

@@ -14,6 +14,12 @@ public static class Problems
     public static IResult NotFound(string title, string detail) =>
         Results.Problem(title: title, detail: detail, statusCode: StatusCodes.Status404NotFound, type: "https://httpstatuses.io/404");
 
+    public static IResult Forbidden(string title, string detail) =>
+        Results.Problem(title: title, detail: detail, statusCode: StatusCodes.Status403Forbidden, type: "https://httpstatuses.io/403");
+
+    public static IResult Conflict(string title, string detail) =>
+        Results.Problem(title: title, detail: detail, statusCode: StatusCodes.Status409Conflict, type: "https://httpstatuses.io/409");
+
     public static IResult Unavailable(string title, string detail) =>
         Results.Problem(title: title, detail: detail, statusCode: StatusCodes.Status503ServiceUnavailable, type: "https://httpstatuses.io/503");
 }

@@ -13,7 +13,7 @@ namespace CompFunctions.Pipeline.Http;
 /// <c>GET /api/statements/{period}</c> (the payroll summary), built from the payout lines in
 /// Table Storage, as JSON, CSV or HTML, with an ETag. Both hosts route requests here unchanged.
 /// </summary>
-public sealed class StatementEndpoints(TableServiceClient tables, TimeProvider clock)
+public sealed class StatementEndpoints(TableServiceClient tables, PeriodStore periods, TimeProvider clock)
 {
     private static readonly string[] LineColumns =
     [
@@ -49,7 +49,8 @@ public sealed class StatementEndpoints(TableServiceClient tables, TimeProvider c
             return Problems.NotFound("No statement", $"There is no statement for {sdrId} in {compPeriod}: no meeting of theirs was booked in that period.");
         }
 
-        var statement = StatementDocument.From(Statement.Create(sdrId, compPeriod, lines[0].Line.Amount.Currency, Statement.Open, clock.GetUtcNow(), lines.Select(l => l.Line)));
+        var status = await StatusAsync(compPeriod, cancellationToken).ConfigureAwait(false);
+        var statement = StatementDocument.From(Statement.Create(sdrId, compPeriod, lines[0].Line.Amount.Currency, status, clock.GetUtcNow(), lines.Select(l => l.Line)));
         var stable = JsonSerializer.Serialize(statement with { GeneratedAt = default }, StatementDocument.Json);
         return Negotiation.Respond(request, format, stable, () => format switch
         {
@@ -71,6 +72,7 @@ public sealed class StatementEndpoints(TableServiceClient tables, TimeProvider c
             return problem!;
         }
 
+        var status = await StatusAsync(compPeriod, cancellationToken).ConfigureAwait(false);
         // Every partition of the period: "{period}|…" sorts between "{period}|" and "{period}}" ('}' follows '|').
         var lines = await LinesAsync(compPeriod + "|", compPeriod + "}", cancellationToken).ConfigureAwait(false);
         var rows = lines
@@ -78,7 +80,7 @@ public sealed class StatementEndpoints(TableServiceClient tables, TimeProvider c
             .Select(g =>
             {
                 var (_, sdrId) = Tables.SplitSdrPeriodKey(g.Key);
-                var s = Statement.Create(sdrId, compPeriod, g.First().Line.Amount.Currency, Statement.Open, default, g.Select(l => l.Line));
+                var s = Statement.Create(sdrId, compPeriod, g.First().Line.Amount.Currency, status, default, g.Select(l => l.Line));
                 return new SummaryRow(sdrId, s.Currency.Code, s.Status, s.Lines.Count, s.Totals.Earnings.Rounded().Amount, s.Totals.Clawbacks.Rounded().Amount, s.Totals.Adjustments.Rounded().Amount, s.Totals.Net.Rounded().Amount);
             })
             .OrderBy(r => r.SdrId, StringComparer.Ordinal)
@@ -95,7 +97,7 @@ public sealed class StatementEndpoints(TableServiceClient tables, TimeProvider c
             ResponseFormat.Csv => CsvOutput.Write(SummaryColumns, rows.Select(r => new object?[] { summary.Period, r.SdrId, r.Currency, r.Status, r.Lines, r.Earnings, r.Clawbacks, r.Adjustments, r.Net })),
             ResponseFormat.Html => SummaryHtml.Render(summary),
             _ => JsonSerializer.Serialize(summary, StatementDocument.Json),
-        }, cacheable: false);
+        }, cacheable: status != Statement.Open);
     }
 
     public async Task<Statement?> LoadAsync(CompPeriod period, string sdrId, CancellationToken cancellationToken)
@@ -104,6 +106,9 @@ public sealed class StatementEndpoints(TableServiceClient tables, TimeProvider c
         var lines = await LinesAsync(partition, partition + "\0", cancellationToken).ConfigureAwait(false);
         return lines.Count == 0 ? null : Statement.Create(sdrId, period, lines[0].Line.Amount.Currency, Statement.Open, clock.GetUtcNow(), lines.Select(l => l.Line));
     }
+
+    private async Task<string> StatusAsync(CompPeriod period, CancellationToken cancellationToken) =>
+        await periods.IsLockedAsync(period, cancellationToken).ConfigureAwait(false) ? Statement.Locked : Statement.Open;
 
     private static IResult MalformedPeriod(string period) =>
         Problems.BadRequest("Malformed period", $"Period '{period}' is not a month in the form YYYY-MM (e.g. 2026-11).");

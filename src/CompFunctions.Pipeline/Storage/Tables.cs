@@ -21,13 +21,16 @@ public static class Tables
     /// <summary>Accepted policy documents. PartitionKey <c>{kind}|{id}</c> (kind <c>ruleset</c> or <c>plan</c>), RowKey the version, 6 digits.</summary>
     public const string Policies = "policies";
 
+    /// <summary>Locked periods. PartitionKey <c>period</c>, RowKey <c>YYYY-MM</c>.</summary>
+    public const string Periods = "periods";
+
     /// <summary>Export runs. PartitionKey <c>run</c>, RowKey run id.</summary>
     public const string Runs = "runs";
 
     /// <summary>Nightly check results. PartitionKey <c>nightly</c>, RowKey the local date checked.</summary>
     public const string NightlyChecks = "nightlychecks";
 
-    public static IReadOnlyList<string> All { get; } = [Meetings, MeetingIndex, PayoutLines, Verdicts, Policies, Runs, NightlyChecks];
+    public static IReadOnlyList<string> All { get; } = [Meetings, MeetingIndex, PayoutLines, Verdicts, Policies, Periods, Runs, NightlyChecks];
 
     public static string SdrPeriodKey(Core.Periods.CompPeriod period, string sdrId) => $"{period}|{sdrId}";
 

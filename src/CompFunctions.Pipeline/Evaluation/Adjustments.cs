@@ -1,0 +1,86 @@
+using Azure.Data.Tables;
+using CompFunctions.Core.Money;
+using CompFunctions.Core.Periods;
+using CompFunctions.Core.Statements;
+using CompFunctions.Pipeline.Storage;
+
+namespace CompFunctions.Pipeline.Evaluation;
+
+/// <summary>
+/// Changes to a locked period, booked as adjustment lines in the first open period after it.
+/// An adjustment's row key is <c>{lineId}@{lockedPeriod}</c> and its amount is exactly what is
+/// still owed: what the line should be now, minus what the locked period paid, minus adjustments
+/// already booked into periods that have since been locked. So evaluating again books nothing
+/// new, and a change that is reversed later books the reversing amount.
+/// </summary>
+public static class Adjustments
+{
+    public static bool IsAdjustment(string rowKey) => rowKey.Contains('@', StringComparison.Ordinal);
+
+    public static string RowKeyFor(string lineId, CompPeriod lockedPeriod) => $"{lineId}@{lockedPeriod}";
+
+    /// <returns>How many adjustment lines now stand in the open period.</returns>
+    public static async Task<int> BookAsync(TableClient lines, string sdrId, CompPeriod locked, IReadOnlyList<PayoutLine> shouldBe, IReadOnlySet<CompPeriod> lockedPeriods, CancellationToken cancellationToken)
+    {
+        var paid = (await ReadAsync(lines, Tables.SdrPeriodKey(locked, sdrId), cancellationToken).ConfigureAwait(false))
+            .Where(l => !IsAdjustment(l.LineId))
+            .ToDictionary(l => l.LineId, StringComparer.Ordinal);
+        var open = PeriodStore.FirstOpenAfter(locked, lockedPeriods);
+        var suffix = "@" + locked;
+        var alreadyBooked = new Dictionary<string, decimal>(StringComparer.Ordinal);
+        for (var between = locked.Next(); between.CompareTo(open) < 0; between = between.Next())
+        {
+            foreach (var adjustment in (await ReadAsync(lines, Tables.SdrPeriodKey(between, sdrId), cancellationToken).ConfigureAwait(false)).Where(l => l.LineId.EndsWith(suffix, StringComparison.Ordinal)))
+            {
+                var lineId = adjustment.LineId[..^suffix.Length];
+                alreadyBooked[lineId] = alreadyBooked.GetValueOrDefault(lineId) + adjustment.Amount.Amount;
+            }
+        }
+
+        var target = shouldBe.ToDictionary(l => l.LineId, StringComparer.Ordinal);
+        var rows = new List<TableEntity>();
+        foreach (var lineId in paid.Keys.Union(target.Keys).Order(StringComparer.Ordinal))
+        {
+            paid.TryGetValue(lineId, out var was);
+            target.TryGetValue(lineId, out var now);
+            var template = now ?? was!;
+            var currency = template.Amount.Currency;
+            var before = was?.Amount.Amount ?? 0m;
+            var booked = alreadyBooked.GetValueOrDefault(lineId);
+            var difference = (now?.Amount.Amount ?? 0m) - before - booked;
+            if (difference == 0m)
+            {
+                continue;
+            }
+
+            var amount = new Money(difference, currency).Rounded();
+            var adjustedSoFar = booked == 0m ? "" : $", already adjusted by {new Money(booked, currency).ToDisplayString()}";
+            var why = now is null ? $"the meeting no longer counts in {locked}" : now.Reason;
+            var adjustment = template with
+            {
+                LineId = RowKeyFor(lineId, locked),
+                Kind = LineKind.Adjustment,
+                Amount = amount,
+                Reason = $"{template.MeetingId} changed after {locked} was locked: {locked} paid {new Money(before, currency).ToDisplayString()}{adjustedSoFar}; it should be {new Money(now?.Amount.Amount ?? 0m, currency).ToDisplayString()} ({why}): {(difference > 0 ? "+" : "")}{amount.ToDisplayString()}",
+                ReasonCodes = [.. (now?.ReasonCodes ?? []), "ADJUSTS_LOCKED_PERIOD"],
+                Adjusts = $"{locked}/{lineId}",
+            };
+            rows.Add(LineEntities.ToEntity(adjustment, Tables.SdrPeriodKey(open, sdrId)));
+        }
+
+        await PartitionSync.ReplaceAsync(lines, Tables.SdrPeriodKey(open, sdrId), rows, cancellationToken, owns: rowKey => rowKey.EndsWith(suffix, StringComparison.Ordinal)).ConfigureAwait(false);
+        return rows.Count;
+    }
+
+    private static async Task<List<PayoutLine>> ReadAsync(TableClient table, string partition, CancellationToken cancellationToken)
+    {
+        var result = new List<PayoutLine>();
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition}");
+        await foreach (var e in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            result.Add(LineEntities.FromEntity(e));
+        }
+
+        return result;
+    }
+}

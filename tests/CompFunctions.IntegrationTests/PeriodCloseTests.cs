@@ -1,0 +1,92 @@
+using System.Net;
+using System.Text.Json;
+using Xunit;
+
+namespace CompFunctions.IntegrationTests;
+
+/// <summary>Locked periods never change; later changes arrive as adjustments in the next open period. (May–August 2027 are this class's own.)</summary>
+[Collection(PipelineCollection.Name)]
+public sealed class PeriodCloseTests(PipelineFixture pipeline)
+{
+    private const string Sdr = "it-close";
+
+    private static string Row(string status) =>
+        $"T-CL-1,{Sdr},ae-bo,2027-05-10T10:00:00-07:00,2027-05-12T10:00:00-07:00,{status},accepted,,A,300,Software,,,,,";
+
+    private async Task<string> CsvAsync(string period) =>
+        await pipeline.Http.GetStringAsync($"/api/statements/{period}/{Sdr}?format=csv");
+
+    private async Task<JsonElement[]> LinesAsync(string period) =>
+        JsonDocument.Parse(await pipeline.Http.GetStringAsync($"/api/statements/{period}/{Sdr}")).RootElement.GetProperty("lines").EnumerateArray().ToArray();
+
+    [Fact]
+    public async Task A_locked_period_never_changes_and_later_changes_become_exact_adjustments_that_do_not_repeat()
+    {
+        // May: a held, qualified meeting earns 200.00 (50 held + 150 qualified).
+        await pipeline.WaitForRunAsync(await pipeline.DropExportAsync("it/close/night-1.csv", CsvRows.Header + "\n" + Row("held") + "\n"));
+        await pipeline.WaitForStatementAsync("2027-05", Sdr, "it/close/night-1.csv");
+        using (var locked = await pipeline.LockAsync("2027-05"))
+        {
+            Assert.Equal(HttpStatusCode.OK, locked.StatusCode);
+        }
+
+        var mayBefore = await CsvAsync("2027-05");
+
+        // June's export says the May meeting was a no-show.
+        await pipeline.WaitForRunAsync(await pipeline.DropExportAsync("it/close/night-2.csv", CsvRows.Header + "\n" + Row("no_show") + "\n"));
+        JsonElement[] june = [];
+        await PipelineFixture.Until(async () =>
+        {
+            var response = await pipeline.Http.GetAsync($"/api/statements/2027-06/{Sdr}");
+            june = response.IsSuccessStatusCode ? JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("lines").EnumerateArray().ToArray() : [];
+            return june.Length == 2;
+        }, "June's adjustments");
+
+        Assert.Equal(mayBefore, await CsvAsync("2027-05"));
+        Assert.Equal("locked", JsonDocument.Parse(await pipeline.Http.GetStringAsync($"/api/statements/2027-05/{Sdr}")).RootElement.GetProperty("status").GetString());
+        Assert.All(june, l => Assert.Equal("adjustment", l.GetProperty("kind").GetString()));
+        var held = june.Single(l => l.GetProperty("component").GetString() == "meeting_held");
+        Assert.Equal(-50.00m, held.GetProperty("amount").GetDecimal());
+        Assert.Equal("2027-05/T-CL-1:meeting_held", held.GetProperty("adjusts").GetString());
+        Assert.Equal("T-CL-1:meeting_held@2027-05", held.GetProperty("lineId").GetString());
+        Assert.StartsWith("T-CL-1 changed after 2027-05 was locked: 2027-05 paid 50.00 USD; it should be 0.00 USD (No-show on 2027-05-12", held.GetProperty("reason").GetString());
+        Assert.Equal(-200.00m, june.Sum(l => l.GetProperty("amount").GetDecimal()));
+
+        // The same export again: no new line.
+        var juneBefore = await CsvAsync("2027-06");
+        await pipeline.WaitForRunAsync(await pipeline.DropExportAsync("it/close/night-2-again.csv", CsvRows.Header + "\n" + Row("no_show") + "\n"));
+        await PipelineFixture.Until(async () => (await LinesAsync("2027-05")).All(l => l.GetProperty("source").GetProperty("export").GetString() == "it/close/night-1.csv") && (await LinesAsync("2027-06")).All(l => l.GetProperty("source").GetProperty("export").GetString() == "it/close/night-2-again.csv"), "June's adjustments to be re-derived from the repeated export");
+        Assert.Equal(juneBefore.Replace("it/close/night-2.csv", "it/close/night-2-again.csv", StringComparison.Ordinal), await CsvAsync("2027-06"));
+
+        // June is paid and locked; then the CRM flips the meeting back to held: July gets the reversing adjustment.
+        (await pipeline.LockAsync("2027-06")).Dispose();
+        await pipeline.WaitForRunAsync(await pipeline.DropExportAsync("it/close/night-3.csv", CsvRows.Header + "\n" + Row("held") + "\n"));
+        JsonElement[] july = [];
+        await PipelineFixture.Until(async () =>
+        {
+            var response = await pipeline.Http.GetAsync($"/api/statements/2027-07/{Sdr}");
+            july = response.IsSuccessStatusCode ? JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("lines").EnumerateArray().ToArray() : [];
+            return july.Length == 2;
+        }, "July's reversing adjustments");
+        Assert.Equal(200.00m, july.Sum(l => l.GetProperty("amount").GetDecimal()));
+        Assert.Contains("already adjusted by -50.00 USD", july.Single(l => l.GetProperty("component").GetString() == "meeting_held").GetProperty("reason").GetString());
+        Assert.Equal(mayBefore, await CsvAsync("2027-05"));
+    }
+
+    [Fact]
+    public async Task Locking_a_locked_period_is_a_409_and_locking_needs_the_admin_key()
+    {
+        using var first = await pipeline.LockAsync("2027-08");
+        using var again = await pipeline.LockAsync("2027-08");
+        using var withFunctionKey = await pipeline.Http.PostAsync("/api/periods/2027-09/lock", null);
+        using var anonymous = await pipeline.Anonymous.PostAsync("/api/periods/2027-09/lock", null);
+        using var malformed = await pipeline.LockAsync("2027-13");
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Equal("application/problem+json", again.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.Forbidden, withFunctionKey.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+    }
+}
