@@ -10,8 +10,8 @@ public sealed class PeriodCloseTests(PipelineFixture pipeline)
 {
     private const string Sdr = "it-close";
 
-    private static string Row(string status) =>
-        $"T-CL-1,{Sdr},ae-bo,2027-05-10T10:00:00-07:00,2027-05-12T10:00:00-07:00,{status},accepted,,A,300,Software,,,,,";
+    private static string Row(string status, string meetingId = "T-CL-1") =>
+        $"{meetingId},{Sdr},ae-bo,2027-05-10T10:00:00-07:00,2027-05-12T10:00:00-07:00,{status},accepted,,A,300,Software,,,,,";
 
     private async Task<string> CsvAsync(string period) =>
         await pipeline.Http.GetStringAsync($"/api/statements/{period}/{Sdr}?format=csv");
@@ -44,7 +44,8 @@ public sealed class PeriodCloseTests(PipelineFixture pipeline)
 
         Assert.Equal(mayBefore, await CsvAsync("2027-05"));
         Assert.Equal("locked", JsonDocument.Parse(await pipeline.Http.GetStringAsync($"/api/statements/2027-05/{Sdr}")).RootElement.GetProperty("status").GetString());
-        Assert.All(june, l => Assert.Equal("adjustment", l.GetProperty("kind").GetString()));
+        // The plan claws back no-shows reported within 30 days (the export gives no last_modified_at: seen at the meeting).
+        Assert.All(june, l => Assert.Equal("clawback", l.GetProperty("kind").GetString()));
         var held = june.Single(l => l.GetProperty("component").GetString() == "meeting_held");
         Assert.Equal(-50.00m, held.GetProperty("amount").GetDecimal());
         Assert.Equal("2027-05/T-CL-1:meeting_held", held.GetProperty("adjusts").GetString());
@@ -69,8 +70,33 @@ public sealed class PeriodCloseTests(PipelineFixture pipeline)
             return july.Length == 2;
         }, "July's reversing adjustments");
         Assert.Equal(200.00m, july.Sum(l => l.GetProperty("amount").GetDecimal()));
+        Assert.All(july, l => Assert.Equal("adjustment", l.GetProperty("kind").GetString()));
         Assert.Contains("already adjusted by -50.00 USD", july.Single(l => l.GetProperty("component").GetString() == "meeting_held").GetProperty("reason").GetString());
         Assert.Equal(mayBefore, await CsvAsync("2027-05"));
+    }
+
+    [Fact]
+    public async Task A_no_show_reported_after_the_clawback_window_is_not_clawed_back_and_the_line_says_so()
+    {
+        const string sdr = "it-late";
+        static string Late(string status, string modified) =>
+            "meeting_id,sdr_id,ae_id,booked_at,scheduled_for,meeting_status,ae_decision,lead_score,employee_count,industry,last_modified_at\n"
+            + $"T-LT-1,{sdr},ae-bo,2027-10-04T10:00:00-07:00,2027-10-06T10:00:00-07:00,{status},accepted,A,300,Software,{modified}\n";
+        await pipeline.WaitForRunAsync(await pipeline.DropExportAsync("it/late/night-1.csv", Late("held", "2027-10-06T12:00:00-07:00")));
+        await pipeline.WaitForStatementAsync("2027-10", sdr, "it/late/night-1.csv");
+        (await pipeline.LockAsync("2027-10")).Dispose();
+
+        await pipeline.WaitForRunAsync(await pipeline.DropExportAsync("it/late/night-2.csv", Late("no_show", "2027-11-20T12:00:00-08:00")));
+        JsonElement[] november = [];
+        await PipelineFixture.Until(async () =>
+        {
+            var response = await pipeline.Http.GetAsync($"/api/statements/2027-11/{sdr}");
+            november = response.IsSuccessStatusCode ? JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("lines").EnumerateArray().ToArray() : [];
+            return november.Length == 2;
+        }, "November's lines on the late no-show");
+
+        Assert.All(november, l => Assert.Equal(0.00m, l.GetProperty("amount").GetDecimal()));
+        Assert.Contains("reported on 2027-11-20, 45 days after the meeting, outside the 30-day clawback window: not clawed back", november[0].GetProperty("reason").GetString());
     }
 
     [Fact]

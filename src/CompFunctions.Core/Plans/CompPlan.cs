@@ -17,6 +17,7 @@ public sealed record CompPlan(
     string Ruleset,
     IReadOnlyList<PlanComponent> Components,
     PeriodRules? PeriodRules = null,
+    ClawbackRule? Clawback = null,
     string? Rounding = null,
     string? Name = null,
     string? Description = null) : IPolicyDocument
@@ -70,6 +71,11 @@ public sealed record CompPlan(
             yield return "components." + problem;
         }
 
+        if (Clawback is { WindowDays: < 1 })
+        {
+            yield return "clawback.window_days: must be 1 or more";
+        }
+
         if (Rounding is not null && Rounding != RoundingRule)
         {
             yield return $"rounding: the only rule is '{RoundingRule}' (each line, half away from zero, to the currency's minor unit)";
@@ -81,3 +87,10 @@ public sealed record CompPlan(
         }
     }
 }
+
+/// <summary>
+/// When a meeting paid in a locked period turns out not to pay (a no-show, a disqualification, an
+/// AE rejection), the amount is clawed back in the next open period if the CRM reported the change
+/// within <see cref="WindowDays"/> days of the meeting; later than that, it is not, and the line says so.
+/// </summary>
+public sealed record ClawbackRule(int WindowDays);

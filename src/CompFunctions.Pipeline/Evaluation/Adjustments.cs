@@ -1,5 +1,7 @@
 using Azure.Data.Tables;
+using CompFunctions.Core.Meetings;
 using CompFunctions.Core.Money;
+using CompFunctions.Core.Plans;
 using CompFunctions.Core.Periods;
 using CompFunctions.Core.Statements;
 using CompFunctions.Pipeline.Storage;
@@ -15,12 +17,18 @@ namespace CompFunctions.Pipeline.Evaluation;
 /// </summary>
 public static class Adjustments
 {
+    /// <summary>Prints an instant as the company's local date.</summary>
+    public delegate string CalendarText(DateTimeOffset instant);
+
     public static bool IsAdjustment(string rowKey) => rowKey.Contains('@', StringComparison.Ordinal);
 
     public static string RowKeyFor(string lineId, CompPeriod lockedPeriod) => $"{lineId}@{lockedPeriod}";
 
     /// <returns>How many adjustment lines now stand in the open period.</returns>
-    public static async Task<int> BookAsync(TableClient lines, string sdrId, CompPeriod locked, IReadOnlyList<PayoutLine> shouldBe, IReadOnlySet<CompPeriod> lockedPeriods, CancellationToken cancellationToken)
+    /// <param name="clawbackFor">The plan's clawback rule and the meeting behind a line, to decide whether a reduction is clawed back.</param>
+    public static async Task<int> BookAsync(
+        TableClient lines, string sdrId, CompPeriod locked, IReadOnlyList<PayoutLine> shouldBe, IReadOnlySet<CompPeriod> lockedPeriods,
+        Func<PayoutLine, (ClawbackRule? Rule, Meeting? Meeting)> clawbackFor, CalendarText dates, CancellationToken cancellationToken)
     {
         var paid = (await ReadAsync(lines, Tables.SdrPeriodKey(locked, sdrId), cancellationToken).ConfigureAwait(false))
             .Where(l => !IsAdjustment(l.LineId))
@@ -56,13 +64,35 @@ public static class Adjustments
             var amount = new Money(difference, currency).Rounded();
             var adjustedSoFar = booked == 0m ? "" : $", already adjusted by {new Money(booked, currency).ToDisplayString()}";
             var why = now is null ? $"the meeting no longer counts in {locked}" : now.Reason;
+            var reason = $"{template.MeetingId} changed after {locked} was locked: {locked} paid {new Money(before, currency).ToDisplayString()}{adjustedSoFar}; it should be {new Money(now?.Amount.Amount ?? 0m, currency).ToDisplayString()} ({why})";
+            var kind = LineKind.Adjustment;
+            var codes = new List<string>(now?.ReasonCodes ?? []) { "ADJUSTS_LOCKED_PERIOD" };
+            var (rule, meeting) = clawbackFor(template);
+            if (difference < 0 && rule is not null && meeting is not null)
+            {
+                var seen = meeting.LastModifiedAt ?? meeting.ScheduledFor;
+                var days = (int)Math.Floor((seen - meeting.ScheduledFor).TotalDays);
+                if (days <= rule.WindowDays)
+                {
+                    kind = LineKind.Clawback;
+                    codes.Add("CLAWBACK");
+                    reason += $"; reported on {dates(seen)}, within the {rule.WindowDays}-day clawback window";
+                }
+                else
+                {
+                    amount = Money.Zero(currency).Rounded();
+                    codes.Add("OUTSIDE_CLAWBACK_WINDOW");
+                    reason += $"; reported on {dates(seen)}, {days} days after the meeting, outside the {rule.WindowDays}-day clawback window: not clawed back";
+                }
+            }
+
             var adjustment = template with
             {
                 LineId = RowKeyFor(lineId, locked),
-                Kind = LineKind.Adjustment,
+                Kind = kind,
                 Amount = amount,
-                Reason = $"{template.MeetingId} changed after {locked} was locked: {locked} paid {new Money(before, currency).ToDisplayString()}{adjustedSoFar}; it should be {new Money(now?.Amount.Amount ?? 0m, currency).ToDisplayString()} ({why}): {(difference > 0 ? "+" : "")}{amount.ToDisplayString()}",
-                ReasonCodes = [.. (now?.ReasonCodes ?? []), "ADJUSTS_LOCKED_PERIOD"],
+                Reason = $"{reason}: {(amount.Amount > 0 ? "+" : "")}{amount.ToDisplayString()}",
+                ReasonCodes = codes,
                 Adjusts = $"{locked}/{lineId}",
             };
             rows.Add(LineEntities.ToEntity(adjustment, Tables.SdrPeriodKey(open, sdrId)));

@@ -56,7 +56,13 @@ public sealed class SdrPeriodEvaluation(
         if (locked.Contains(period))
         {
             // Paid history never changes: the difference goes into the first open period as adjustments.
-            var booked = await Adjustments.BookAsync(_lines, sdrId, period, evaluation.Lines.ToArray(), locked, cancellationToken).ConfigureAwait(false);
+            var byId = meetings.ToDictionary(m => m.MeetingId, StringComparer.Ordinal);
+            var plans = policySet.Plans.Values.SelectMany(v => v.All).ToDictionary(p => p.Ref);
+            var booked = await Adjustments.BookAsync(
+                _lines, sdrId, period, evaluation.Lines.ToArray(), locked,
+                line => (plans.GetValueOrDefault(line.Plan)?.Clawback, byId.GetValueOrDefault(line.MeetingId)),
+                context.LocalDateText,
+                cancellationToken).ConfigureAwait(false);
             logger.AdjustmentsBooked(sdrId, period.ToString(), booked, PeriodStore.FirstOpenAfter(period, locked).ToString());
             return;
         }
