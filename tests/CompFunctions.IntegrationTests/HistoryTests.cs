@@ -61,3 +61,29 @@ public sealed class HistoryTests(PipelineFixture pipeline)
             "November's statement to be emptied");
     }
 }
+
+[Collection(PipelineCollection.Name)]
+public sealed class OutOfOrderTests(PipelineFixture pipeline)
+{
+    private static string Export(string status, string modified) =>
+        "meeting_id,sdr_id,ae_id,booked_at,scheduled_for,meeting_status,ae_decision,lead_score,employee_count,industry,last_modified_at\n"
+        + $"T-OO-1,it-order,ae-bo,2026-11-10T10:00:00-08:00,2026-11-12T10:00:00-08:00,{status},accepted,A,300,Software,{modified}\n";
+
+    [Fact]
+    public async Task An_export_older_than_the_one_applied_does_not_overwrite_newer_data_and_the_run_says_so()
+    {
+        const string newer = "it/order/2026-11-21.csv";
+        await pipeline.WaitForRunAsync(await pipeline.DropExportAsync(newer, Export("held", "2026-11-20T09:00:00-08:00")));
+        var before = await pipeline.WaitForStatementAsync("2026-11", "it-order", newer);
+        Assert.Equal(200.00m, before.Totals.Net);
+
+        // Last week's file arrives late: it still says no-show, from before the CRM knew better.
+        var run = await pipeline.WaitForRunAsync(await pipeline.DropExportAsync("it/order/2026-11-13.csv", Export("no_show", "2026-11-12T11:00:00-08:00")));
+
+        Assert.Equal((1L, 0L, 1L), (run.RowsRead, run.Accepted, run.Stale));
+        Assert.Matches("^[0-9a-f]{64}$", run.ContentSha256);
+        var meeting = System.Text.Json.JsonDocument.Parse(await pipeline.Http.GetStringAsync("/api/meetings/T-OO-1")).RootElement;
+        Assert.Equal(("held", newer), (meeting.GetProperty("status").GetString(), meeting.GetProperty("source").GetProperty("export").GetString()));
+        Assert.Equal(200.00m, (await pipeline.WaitForStatementAsync("2026-11", "it-order", newer)).Totals.Net);
+    }
+}

@@ -48,7 +48,8 @@ public sealed class ExportIngestion(
         // Read exactly the version that triggered us: if the blob is replaced mid-read, fail and let the retry read the new one.
         var readOptions = new BlobOpenReadOptions(allowModifications: false) { Conditions = new BlobRequestConditions { IfMatch = properties.ETag } };
         await using var content = await export.OpenReadAsync(readOptions, cancellationToken).ConfigureAwait(false);
-        using var reader = await CrmExportReader.OpenAsync(content, export.Name, cancellationToken).ConfigureAwait(false);
+        await using var hashing = new HashingStream(content);
+        using var reader = await CrmExportReader.OpenAsync(hashing, export.Name, cancellationToken).ConfigureAwait(false);
 
         var report = new ExportReport
         {
@@ -94,7 +95,7 @@ public sealed class ExportIngestion(
             }
         }
 
-        var touched = await ApplyAsync(accepted.Values, cancellationToken).ConfigureAwait(false);
+        var (touched, stale) = await ApplyAsync(accepted.Values, cancellationToken).ConfigureAwait(false);
         var queued = touched.Order(StringComparer.Ordinal).ToArray();
         foreach (var partition in queued)
         {
@@ -107,10 +108,13 @@ public sealed class ExportIngestion(
             Status = quarantined.Count == 0 ? RunStatus.Completed : RunStatus.CompletedWithQuarantine,
             FinishedAt = clock.GetUtcNow(),
             RowsRead = rowsRead,
-            Accepted = accepted.Count,
+            Accepted = accepted.Count - stale.Count,
             Quarantined = quarantined.Count,
+            Stale = stale.Count,
             SdrPeriodsQueued = queued,
             QuarantinedRows = quarantined,
+            StaleRows = stale,
+            ContentSha256 = hashing.HashHex(),
         };
         var written = await WriteReportAsync(report, cancellationToken).ConfigureAwait(false);
         if (quarantined.Count > 0)
@@ -126,9 +130,10 @@ public sealed class ExportIngestion(
     /// Stores the meetings and returns the (period|SDR) partitions whose evaluation may change:
     /// every partition a meeting is now in, and every partition a meeting moved out of.
     /// </summary>
-    private async Task<HashSet<string>> ApplyAsync(IEnumerable<Meeting> meetings, CancellationToken cancellationToken)
+    private async Task<(HashSet<string> Touched, List<QuarantineEntry> Stale)> ApplyAsync(IEnumerable<Meeting> meetings, CancellationToken cancellationToken)
     {
         var touched = new HashSet<string>(StringComparer.Ordinal);
+        var stale = new List<QuarantineEntry>();
         var meetingWrites = new List<TableTransactionAction>();
         var indexWrites = new List<TableTransactionAction>();
         var movedOut = new List<(string Partition, string MeetingId)>();
@@ -138,6 +143,14 @@ public sealed class ExportIngestion(
             foreach (var meeting in bucket)
             {
                 known.TryGetValue(meeting.MeetingId, out var before);
+                if (before?.LastModifiedAt is { } applied && meeting.LastModifiedAt is { } incoming && incoming < applied)
+                {
+                    // A late or out-of-order export must not overwrite what a newer one brought.
+                    stale.Add(new QuarantineEntry(meeting.SourceRef.Line, meeting.MeetingId,
+                        $"last_modified_at {incoming:O} is older than the version already applied ({applied:O}, from {before.Export}); not applied"));
+                    continue;
+                }
+
                 var furthest = context.Stages.Furthest(before?.FurthestStage, meeting.HighestStage, meeting.OpportunityStage);
                 var current = meeting with { FurthestStage = furthest };
                 var partition = Tables.SdrPeriodKey(context.Calendar.PeriodOf(current.BookedAt), current.SdrId);
@@ -151,12 +164,14 @@ public sealed class ExportIngestion(
                     movedOut.Add((before.Partition, meeting.MeetingId));
                 }
 
-                if (before is null || before.Partition != partition || before.FurthestStage != furthest)
+                if (before is null || before.Partition != partition || before.FurthestStage != furthest || before.LastModifiedAt != meeting.LastModifiedAt || before.Export != meeting.SourceRef.Export)
                 {
                     indexWrites.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(bucket.Key, meeting.MeetingId)
                     {
                         ["Partition"] = partition,
                         ["FurthestStage"] = furthest,
+                        ["LastModifiedAt"] = meeting.LastModifiedAt,
+                        ["Export"] = meeting.SourceRef.Export,
                     }));
                 }
             }
@@ -171,7 +186,7 @@ public sealed class ExportIngestion(
         }
 
         await TableBatches.SubmitAsync(_index, indexWrites, cancellationToken).ConfigureAwait(false);
-        return touched;
+        return (touched, stale);
     }
 
     private async Task<Dictionary<string, MeetingIndexEntry>> ReadIndexBucketAsync(string bucket, CancellationToken cancellationToken)
@@ -180,7 +195,7 @@ public sealed class ExportIngestion(
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {bucket}");
         await foreach (var e in _index.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            entries[e.RowKey] = new MeetingIndexEntry(e.RowKey, e.GetString("Partition"), e.GetString("FurthestStage"));
+            entries[e.RowKey] = new MeetingIndexEntry(e.RowKey, e.GetString("Partition"), e.GetString("FurthestStage"), e.GetDateTimeOffset("LastModifiedAt"), e.GetString("Export"));
         }
 
         return entries;
@@ -206,6 +221,8 @@ public sealed class ExportIngestion(
             RowsRead = report.RowsRead,
             Accepted = report.Accepted,
             Quarantined = report.Quarantined,
+            Stale = report.Stale,
+            ContentSha256 = report.ContentSha256,
             SdrPeriodsQueued = queued,
             Error = report.Error,
             Report = reportName,

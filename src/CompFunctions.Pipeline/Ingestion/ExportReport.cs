@@ -17,11 +17,18 @@ public sealed record ExportReport
     public long RowsRead { get; init; }
     public long Accepted { get; init; }
     public long Quarantined { get; init; }
+
+    /// <summary>Rows not applied because a newer version of the meeting (by <c>last_modified_at</c>) was already applied.</summary>
+    public long Stale { get; init; }
+
+    /// <summary>SHA-256 of the export's bytes as read, so a run can be tied to exactly one file content.</summary>
+    public string? ContentSha256 { get; init; }
     public string? Error { get; init; }
     public IReadOnlyList<string> MissingColumns { get; init; } = [];
     public IReadOnlyList<string> UnknownColumns { get; init; } = [];
     public IReadOnlyList<string> SdrPeriodsQueued { get; init; } = [];
     public IReadOnlyList<QuarantineEntry> QuarantinedRows { get; init; } = [];
+    public IReadOnlyList<QuarantineEntry> StaleRows { get; init; } = [];
 
     public static string BlobName(string export, string runId) => $"{export}.{runId}.json";
 }

@@ -28,6 +28,8 @@ public sealed record RunRecord
     public long RowsRead { get; init; }
     public long Accepted { get; init; }
     public long Quarantined { get; init; }
+    public long Stale { get; init; }
+    public string? ContentSha256 { get; init; }
     public int SdrPeriodsQueued { get; init; }
     public string? Error { get; init; }
     public string? Report { get; init; }
@@ -49,6 +51,8 @@ public sealed class RunStore(TableServiceClient tables)
             ["RowsRead"] = run.RowsRead,
             ["Accepted"] = run.Accepted,
             ["Quarantined"] = run.Quarantined,
+            ["Stale"] = run.Stale,
+            ["ContentSha256"] = run.ContentSha256,
             ["SdrPeriodsQueued"] = run.SdrPeriodsQueued,
             ["Error"] = run.Error,
             ["Report"] = run.Report,
@@ -92,6 +96,8 @@ public sealed class RunStore(TableServiceClient tables)
         RowsRead = e.GetInt64("RowsRead") ?? 0,
         Accepted = e.GetInt64("Accepted") ?? 0,
         Quarantined = e.GetInt64("Quarantined") ?? 0,
+        Stale = e.GetInt64("Stale") ?? 0,
+        ContentSha256 = e.GetString("ContentSha256"),
         SdrPeriodsQueued = e.GetInt32("SdrPeriodsQueued") ?? 0,
         Error = e.GetString("Error"),
         Report = e.GetString("Report"),
