@@ -33,6 +33,12 @@ public sealed class HttpFunctions(StatementEndpoints statements, MeetingEndpoint
         string period) =>
         periods.LockAsync(period, request.HttpContext.RequestAborted);
 
+    [Function(Bindings.Functions.ReplayPeriod)]
+    public Task<IResult> ReplayPeriod(
+        [HttpTrigger(AuthorizationLevel.Admin, "post", Route = Bindings.ReplayRoute)] HttpRequest request,
+        string period) =>
+        periods.ReplayAsync(period, request.HttpContext.RequestAborted);
+
     [Function(Bindings.Functions.Health)]
     public Task<IResult> Health(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Bindings.HealthRoute)] HttpRequest request) =>

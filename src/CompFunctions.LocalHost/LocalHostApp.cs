@@ -79,6 +79,8 @@ public static class LocalHostApp
             meetings.GetMeetingAsync(meetingId, http.RequestAborted));
         api.MapPost(Bindings.LockRoute, (string period, PeriodEndpoints periods, HttpContext http) =>
             periods.LockAsync(period, http.RequestAborted));
+        api.MapPost(Bindings.ReplayRoute, (string period, PeriodEndpoints periods, HttpContext http) =>
+            periods.ReplayAsync(period, http.RequestAborted));
         api.MapGet(Bindings.HealthRoute, (HealthEndpoint health, HttpContext http) => health.GetAsync(http.RequestAborted));
         return app;
     }

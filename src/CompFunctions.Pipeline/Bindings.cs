@@ -39,6 +39,7 @@ public static class Bindings
     public const string SummaryRoute = "statements/{period}";
     public const string MeetingRoute = "meetings/{meetingId}";
     public const string LockRoute = "periods/{period}/lock";
+    public const string ReplayRoute = "periods/{period}/replay";
     public const string HealthRoute = "health";
 
     /// <summary>Function names, shared so both hosts log and report the same names.</summary>
@@ -48,6 +49,7 @@ public static class Bindings
         public const string IngestPolicyDocument = "IngestPolicyDocument";
         public const string GetMeeting = "GetMeeting";
         public const string LockPeriod = "LockPeriod";
+        public const string ReplayPeriod = "ReplayPeriod";
         public const string EvaluateSdrPeriod = "EvaluateSdrPeriod";
         public const string GetStatement = "GetStatement";
         public const string GetPayrollSummary = "GetPayrollSummary";

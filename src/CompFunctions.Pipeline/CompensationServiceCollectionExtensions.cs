@@ -57,6 +57,7 @@ public static class CompensationServiceCollectionExtensions
 
         services.AddSingleton<RunStore>();
         services.AddSingleton<PeriodStore>();
+        services.AddSingleton<EvaluationRequeue>();
         services.AddSingleton<PeriodEndpoints>();
         services.AddSingleton<PolicyStore>();
         services.AddSingleton<ExportIngestion>();

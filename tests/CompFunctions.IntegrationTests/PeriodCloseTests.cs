@@ -116,3 +116,33 @@ public sealed class PeriodCloseTests(PipelineFixture pipeline)
         Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
     }
 }
+
+[Collection(PipelineCollection.Name)]
+public sealed class ReplayTests(PipelineFixture pipeline)
+{
+    [Fact]
+    public async Task Replaying_a_period_evaluates_it_again_and_reproduces_the_same_lines()
+    {
+        const string export = "it/replay/meetings.csv";
+        await pipeline.WaitForRunAsync(await pipeline.DropExportAsync(export, CsvRows.File(
+            CsvRows.Held("T-RP-1", "it-replay", bookedAt: "2027-04-05T10:00:00-07:00", scheduledFor: "2027-04-07T10:00:00-07:00"),
+            CsvRows.Held("T-RP-2", "it-replay", bookedAt: "2027-04-06T10:00:00-07:00", scheduledFor: "2027-04-08T10:00:00-07:00", leadScore: "D", stage: "Proposal", amount: "12345.67"))));
+        await pipeline.WaitForStatementAsync("2027-04", "it-replay", export);
+        var before = await pipeline.Http.GetStringAsync("/api/statements/2027-04/it-replay?format=csv");
+        var replayedAt = DateTimeOffset.UtcNow;
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/periods/2027-04/replay");
+        request.Headers.Add("x-functions-key", PipelineFixture.AdminKey);
+        using var response = await pipeline.Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Contains("2027-04|it-replay", await response.Content.ReadAsStringAsync());
+        var lines = pipeline.Tables.GetTableClient(CompFunctions.Pipeline.Storage.Tables.PayoutLines);
+        await PipelineFixture.Until(async () =>
+        {
+            var rows = await lines.QueryAsync<Azure.Data.Tables.TableEntity>(e => e.PartitionKey == "2027-04|it-replay").ToListAsync();
+            return rows.Count == 6 && rows.All(r => r.Timestamp >= replayedAt);
+        }, "the replay to rewrite the period's lines");
+        Assert.Equal(before, await pipeline.Http.GetStringAsync("/api/statements/2027-04/it-replay?format=csv"));
+    }
+}

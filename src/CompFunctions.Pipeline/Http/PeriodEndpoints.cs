@@ -1,4 +1,5 @@
 using CompFunctions.Core.Periods;
+using CompFunctions.Pipeline.Evaluation;
 using CompFunctions.Pipeline.Storage;
 using Microsoft.AspNetCore.Http;
 
@@ -11,7 +12,7 @@ public sealed record PeriodDocument(string Period, string Status, DateTimeOffset
 /// later changes to its meetings become adjustment lines in the next open period. Locking a locked
 /// period is a 409 and changes nothing.
 /// </summary>
-public sealed class PeriodEndpoints(PeriodStore periods, TimeProvider clock)
+public sealed class PeriodEndpoints(PeriodStore periods, EvaluationRequeue requeue, TimeProvider clock)
 {
     public async Task<IResult> LockAsync(string period, CancellationToken cancellationToken)
     {
@@ -25,4 +26,22 @@ public sealed class PeriodEndpoints(PeriodStore periods, TimeProvider clock)
             ? Results.Json(new PeriodDocument(compPeriod.ToString(), Core.Statements.Statement.Locked, at), StatementDocument.Json)
             : Problems.Conflict("Period already locked", $"{compPeriod} is already locked; its statements do not change.");
     }
+
+    /// <summary>
+    /// <c>POST /api/periods/{period}/replay</c> (admin): evaluates every SDR of the period again from the
+    /// meetings and policies in storage. Open periods are rewritten to exactly what they should be (the
+    /// same lines when nothing changed); locked ones only gain adjustments in the next open period.
+    /// </summary>
+    public async Task<IResult> ReplayAsync(string period, CancellationToken cancellationToken)
+    {
+        if (!CompPeriod.TryParse(period, out var compPeriod))
+        {
+            return Problems.BadRequest("Malformed period", $"Period '{period}' is not a month in the form YYYY-MM (e.g. 2026-11).");
+        }
+
+        var queued = await requeue.RequeueAsync(compPeriod + "|", compPeriod + "}", $"replay {compPeriod} at {clock.GetUtcNow():O}", cancellationToken).ConfigureAwait(false);
+        return Results.Json(new ReplayDocument(compPeriod.ToString(), queued), StatementDocument.Json, statusCode: StatusCodes.Status202Accepted);
+    }
 }
+
+public sealed record ReplayDocument(string Period, IReadOnlyList<string> SdrPeriodsQueued);

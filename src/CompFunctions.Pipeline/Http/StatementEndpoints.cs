@@ -100,13 +100,6 @@ public sealed class StatementEndpoints(TableServiceClient tables, PeriodStore pe
         }, cacheable: status != Statement.Open);
     }
 
-    public async Task<Statement?> LoadAsync(CompPeriod period, string sdrId, CancellationToken cancellationToken)
-    {
-        var partition = Tables.SdrPeriodKey(period, sdrId);
-        var lines = await LinesAsync(partition, partition + "\0", cancellationToken).ConfigureAwait(false);
-        return lines.Count == 0 ? null : Statement.Create(sdrId, period, lines[0].Line.Amount.Currency, Statement.Open, clock.GetUtcNow(), lines.Select(l => l.Line));
-    }
-
     private async Task<string> StatusAsync(CompPeriod period, CancellationToken cancellationToken) =>
         await periods.IsLockedAsync(period, cancellationToken).ConfigureAwait(false) ? Statement.Locked : Statement.Open;
 

@@ -44,9 +44,8 @@ public sealed record PolicyDocumentReport
 /// </summary>
 public sealed class PolicyDocumentIngestion(
     PolicyStore policies,
-    TableServiceClient tables,
+    EvaluationRequeue requeue,
     BlobServiceClient blobs,
-    QueueServiceClient queues,
     EvaluationContext context,
     IOptions<CompensationOptions> options,
     TimeProvider clock,
@@ -54,8 +53,6 @@ public sealed class PolicyDocumentIngestion(
 {
     private static readonly JsonSerializerOptions ReportJson = new(JsonSerializerDefaults.Web) { WriteIndented = true };
     private readonly BlobContainerClient _reports = blobs.GetBlobContainerClient(Bindings.ConfigReportsContainer);
-    private readonly TableClient _meetings = tables.GetTableClient(Tables.Meetings);
-    private readonly QueueClient _queue = queues.GetQueueClient(Bindings.EvaluationQueue);
 
     public async Task<PolicyDocumentReport> IngestAsync(BlobClient blob, CancellationToken cancellationToken)
     {
@@ -118,7 +115,7 @@ public sealed class PolicyDocumentIngestion(
 
         await policies.SaveAsync(kind, document, json, name, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         var queued = await UsedByConfiguredPlanAsync(kind, document.Id, cancellationToken).ConfigureAwait(false)
-            ? await RequeueFromAsync(new CompPeriod(document.EffectiveFrom.Year, document.EffectiveFrom.Month), runId, cancellationToken).ConfigureAwait(false)
+            ? await requeue.RequeueAsync(new CompPeriod(document.EffectiveFrom.Year, document.EffectiveFrom.Month) + "|", null, runId, cancellationToken).ConfigureAwait(false)
             : [];
         return report with { Status = PolicyDocumentStatus.Accepted, SdrPeriodsQueued = queued };
     }
@@ -155,24 +152,5 @@ public sealed class PolicyDocumentIngestion(
         return kind == PolicyKinds.Plan
             ? set.Plans.ContainsKey(id)
             : set.Plans.Values.SelectMany(v => v.All).Any(p => p.Ruleset == id);
-    }
-
-    /// <summary>Queues every (SDR, period) with meetings from <paramref name="from"/> on. (Issue #5 will skip locked periods.)</summary>
-    private async Task<IReadOnlyList<string>> RequeueFromAsync(CompPeriod from, string runId, CancellationToken cancellationToken)
-    {
-        var partitions = new SortedSet<string>(StringComparer.Ordinal);
-        var filter = TableClient.CreateQueryFilter($"PartitionKey ge {from.ToString()}");
-        await foreach (var e in _meetings.QueryAsync<TableEntity>(filter, select: ["PartitionKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
-        {
-            partitions.Add(e.PartitionKey);
-        }
-
-        foreach (var partition in partitions)
-        {
-            var (period, sdrId) = Tables.SplitSdrPeriodKey(partition);
-            await _queue.SendMessageAsync(new EvaluationRequest(sdrId, period, runId).ToJson(), cancellationToken).ConfigureAwait(false);
-        }
-
-        return [.. partitions];
     }
 }
