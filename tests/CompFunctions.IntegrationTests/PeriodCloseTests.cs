@@ -146,3 +146,43 @@ public sealed class ReplayTests(PipelineFixture pipeline)
         Assert.Equal(before, await pipeline.Http.GetStringAsync("/api/statements/2027-04/it-replay?format=csv"));
     }
 }
+
+[Collection(PipelineCollection.Name)]
+public sealed class AuditTrailTests(PipelineFixture pipeline)
+{
+    [Fact]
+    public async Task Every_line_of_a_statement_resolves_to_its_run_and_export_line_and_the_evaluation_is_recorded()
+    {
+        const string export = "it/audit/meetings.csv";
+        var runId = await pipeline.DropSampleExportAsync(export);
+        await pipeline.WaitForRunAsync(runId);
+        var statement = await pipeline.WaitForStatementAsync("2026-11", "sdr-ana", export);
+        var exportLines = (await pipeline.ExportBlob(export).DownloadContentAsync()).Value.Content.ToString().Split('\n');
+        var runs = pipeline.Tables.GetTableClient(CompFunctions.Pipeline.Storage.Tables.Runs);
+
+        foreach (var line in statement.Lines)
+        {
+            var run = Assert.Single(await runs.QueryAsync<Azure.Data.Tables.TableEntity>(e => e.GetString("Export") == line.Source.Export).ToListAsync());
+            Assert.Equal(runId, run.RowKey);
+            Assert.StartsWith(line.MeetingId + ",", exportLines[line.Source.Line - 1], StringComparison.Ordinal);
+        }
+
+        var evaluation = await pipeline.Tables.GetTableClient(CompFunctions.Pipeline.Storage.Tables.Evaluations).GetEntityAsync<Azure.Data.Tables.TableEntity>(runId, "2026-11|sdr-ana");
+        Assert.Equal(("sdr-2026 v1", "icp-2026 v1", 21), (evaluation.Value.GetString("Plans"), evaluation.Value.GetString("Rulesets"), evaluation.Value.GetInt32("Lines")));
+    }
+
+    [Fact]
+    public async Task Every_version_of_a_meeting_stays_readable_after_the_crm_changes_it()
+    {
+        static string Row(string status) => CsvRows.Header + "\n" + CsvRows.Held("T-HY-1", "it-history-audit").Replace(",held,", $",{status},", StringComparison.Ordinal) + "\n";
+        await pipeline.WaitForRunAsync(await pipeline.DropExportAsync("it/history-audit/1.csv", Row("held")));
+        await pipeline.WaitForRunAsync(await pipeline.DropExportAsync("it/history-audit/2.csv", Row("no_show")));
+        await pipeline.WaitForRunAsync(await pipeline.DropExportAsync("it/history-audit/3.csv", Row("no_show")));
+
+        var versions = await pipeline.Tables.GetTableClient(CompFunctions.Pipeline.Storage.Tables.MeetingHistory)
+            .QueryAsync<Azure.Data.Tables.TableEntity>(e => e.RowKey.CompareTo("T-HY-1|") >= 0 && e.RowKey.CompareTo("T-HY-1}") < 0).ToListAsync();
+
+        Assert.Equal(["held", "no_show"], versions.Select(v => v.GetString("Status")).Order());
+        Assert.Equal(["it/history-audit/1.csv", "it/history-audit/2.csv"], versions.Select(v => v.GetString("SourceExport")).Order());
+    }
+}

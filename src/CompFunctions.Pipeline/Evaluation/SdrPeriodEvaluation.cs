@@ -27,6 +27,7 @@ public sealed class SdrPeriodEvaluation(
     private readonly TableClient _meetings = tables.GetTableClient(Tables.Meetings);
     private readonly TableClient _lines = tables.GetTableClient(Tables.PayoutLines);
     private readonly TableClient _verdicts = tables.GetTableClient(Tables.Verdicts);
+    private readonly TableClient _evaluations = tables.GetTableClient(Tables.Evaluations);
 
     /// <summary>Handles one queue message. A malformed message is logged and dropped (retrying cannot fix it).</summary>
     public async Task HandleAsync(string message, CancellationToken cancellationToken)
@@ -37,10 +38,11 @@ public sealed class SdrPeriodEvaluation(
             return;
         }
 
-        await EvaluateAsync(request!.SdrId, period, cancellationToken).ConfigureAwait(false);
+        await EvaluateAsync(request!.SdrId, period, request.RunId, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task EvaluateAsync(string sdrId, CompPeriod period, CancellationToken cancellationToken)
+    /// <param name="requestedBy">The run (or replay, or policy document) that asked for it, recorded in the audit trail.</param>
+    public async Task EvaluateAsync(string sdrId, CompPeriod period, string? requestedBy, CancellationToken cancellationToken)
     {
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["SdrId"] = sdrId, ["Period"] = period.ToString() });
         var policySet = await policies.LoadAsync(options.Value, cancellationToken).ConfigureAwait(false);
@@ -53,6 +55,7 @@ public sealed class SdrPeriodEvaluation(
         var verdicts = evaluation.Meetings.Where(e => e.Verdict is not null).Select(e => VerdictEntity(partition, e)).ToArray();
 
         var locked = await periods.LockedAsync(cancellationToken).ConfigureAwait(false);
+        await RecordAsync(requestedBy, partition, evaluation, locked.Contains(period), cancellationToken).ConfigureAwait(false);
         if (locked.Contains(period))
         {
             // Paid history never changes: the difference goes into the first open period as adjustments.
@@ -72,6 +75,25 @@ public sealed class SdrPeriodEvaluation(
         await PartitionSync.ReplaceAsync(_verdicts, partition, verdicts, cancellationToken).ConfigureAwait(false);
         logger.Evaluated(sdrId, period.ToString(), meetings.Count, lines.Length, removed);
     }
+
+    /// <summary>The audit trail: which policy versions an evaluation used and what it came to.</summary>
+    private Task RecordAsync(string? requestedBy, string partition, PeriodEvaluation evaluation, bool locked, CancellationToken cancellationToken)
+    {
+        var lines = evaluation.Lines.ToArray();
+        return _evaluations.UpsertEntityAsync(new TableEntity(string.IsNullOrEmpty(requestedBy) ? "unknown" : Sanitize(requestedBy), partition)
+        {
+            ["Plans"] = string.Join(" ", lines.Select(l => l.Plan.ToString()).Distinct().Order(StringComparer.Ordinal)),
+            ["Rulesets"] = string.Join(" ", lines.Select(l => l.Ruleset.ToString()).Distinct().Order(StringComparer.Ordinal)),
+            ["Meetings"] = evaluation.Meetings.Count,
+            ["Lines"] = lines.Length,
+            ["Total"] = lines.Sum(l => l.Amount.Amount).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["PeriodLocked"] = locked,
+        }, TableUpdateMode.Replace, cancellationToken);
+    }
+
+    /// <summary>Table keys may not hold / \ # ? or control characters.</summary>
+    private static string Sanitize(string key) =>
+        new(key.Select(c => c is '/' or '\\' or '#' or '?' || char.IsControl(c) ? '_' : c).Take(200).ToArray());
 
     private static TableEntity VerdictEntity(string partition, MeetingEvaluation evaluation)
     {

@@ -33,6 +33,7 @@ public sealed class ExportIngestion(
 
     private readonly TableClient _meetings = tables.GetTableClient(Tables.Meetings);
     private readonly TableClient _index = tables.GetTableClient(Tables.MeetingIndex);
+    private readonly TableClient _history = tables.GetTableClient(Tables.MeetingHistory);
     private readonly BlobContainerClient _reports = blobs.GetBlobContainerClient(Bindings.ReportsContainer);
     private readonly QueueClient _queue = queues.GetQueueClient(Bindings.EvaluationQueue);
 
@@ -136,6 +137,7 @@ public sealed class ExportIngestion(
         var stale = new List<QuarantineEntry>();
         var meetingWrites = new List<TableTransactionAction>();
         var indexWrites = new List<TableTransactionAction>();
+        var historyWrites = new List<TableTransactionAction>();
         var movedOut = new List<(string Partition, string MeetingId)>();
         foreach (var bucket in meetings.GroupBy(m => MeetingIndex.BucketOf(m.MeetingId), StringComparer.Ordinal))
         {
@@ -164,7 +166,17 @@ public sealed class ExportIngestion(
                     movedOut.Add((before.Partition, meeting.MeetingId));
                 }
 
-                if (before is null || before.Partition != partition || before.FurthestStage != furthest || before.LastModifiedAt != meeting.LastModifiedAt || before.Export != meeting.SourceRef.Export)
+                var hash = MeetingEntities.ContentHash(meeting);
+                if (before?.ContentHash != hash)
+                {
+                    // A new version of the meeting: keep it, so what was paid from an older one stays readable.
+                    var history = MeetingEntities.ToEntity(current, bucket.Key);
+                    history.RowKey = $"{meeting.MeetingId}|{hash}";
+                    history["AppliedPartition"] = partition;
+                    historyWrites.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, history));
+                }
+
+                if (before is null || before.Partition != partition || before.FurthestStage != furthest || before.LastModifiedAt != meeting.LastModifiedAt || before.Export != meeting.SourceRef.Export || before.ContentHash != hash)
                 {
                     indexWrites.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(bucket.Key, meeting.MeetingId)
                     {
@@ -172,6 +184,7 @@ public sealed class ExportIngestion(
                         ["FurthestStage"] = furthest,
                         ["LastModifiedAt"] = meeting.LastModifiedAt,
                         ["Export"] = meeting.SourceRef.Export,
+                        ["ContentHash"] = hash,
                     }));
                 }
             }
@@ -185,6 +198,7 @@ public sealed class ExportIngestion(
             await _meetings.DeleteEntityAsync(partition, meetingId, ETag.All, cancellationToken).ConfigureAwait(false);
         }
 
+        await TableBatches.SubmitAsync(_history, historyWrites, cancellationToken).ConfigureAwait(false);
         await TableBatches.SubmitAsync(_index, indexWrites, cancellationToken).ConfigureAwait(false);
         return (touched, stale);
     }
@@ -195,7 +209,7 @@ public sealed class ExportIngestion(
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {bucket}");
         await foreach (var e in _index.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            entries[e.RowKey] = new MeetingIndexEntry(e.RowKey, e.GetString("Partition"), e.GetString("FurthestStage"), e.GetDateTimeOffset("LastModifiedAt"), e.GetString("Export"));
+            entries[e.RowKey] = new MeetingIndexEntry(e.RowKey, e.GetString("Partition"), e.GetString("FurthestStage"), e.GetDateTimeOffset("LastModifiedAt"), e.GetString("Export"), e.GetString("ContentHash"));
         }
 
         return entries;

@@ -48,6 +48,15 @@ public static class MeetingEntities
         return e;
     }
 
+    /// <summary>A hash of what the CRM said about the meeting (not where it came from): equal hashes, same meeting version.</summary>
+    public static string ContentHash(Meeting m)
+    {
+        var entity = ToEntity(m with { SourceRef = new SourceRef("", 0), FurthestStage = null }, "");
+        var text = string.Join("\n", entity.Keys.Where(k => k is not ("PartitionKey" or "RowKey" or "odata.etag" or "Timestamp")).Order(StringComparer.Ordinal)
+            .Select(k => k + "=" + Convert.ToString(entity[k], CultureInfo.InvariantCulture)));
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)).AsSpan(0, 12));
+    }
+
     public static Meeting FromEntity(TableEntity e) => new()
     {
         MeetingId = e.RowKey,

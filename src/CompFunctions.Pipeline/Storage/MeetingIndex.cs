@@ -1,7 +1,7 @@
 namespace CompFunctions.Pipeline.Storage;
 
 /// <summary>Where a meeting's row lives now, the furthest stage ever seen for its opportunity, and the CRM change time and export of the version applied.</summary>
-public sealed record MeetingIndexEntry(string MeetingId, string Partition, string? FurthestStage, DateTimeOffset? LastModifiedAt = null, string? Export = null);
+public sealed record MeetingIndexEntry(string MeetingId, string Partition, string? FurthestStage, DateTimeOffset? LastModifiedAt = null, string? Export = null, string? ContentHash = null);
 
 /// <summary>Key layout of the meeting index: 64 buckets by a stable hash (FNV-1a) of the meeting id.</summary>
 public static class MeetingIndex

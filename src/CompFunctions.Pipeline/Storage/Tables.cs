@@ -21,6 +21,15 @@ public static class Tables
     /// <summary>Accepted policy documents. PartitionKey <c>{kind}|{id}</c> (kind <c>ruleset</c> or <c>plan</c>), RowKey the version, 6 digits.</summary>
     public const string Policies = "policies";
 
+    /// <summary>
+    /// Every distinct version of every meeting ever applied (superseded values stay readable).
+    /// PartitionKey the meeting id's bucket, RowKey <c>{meetingId}|{contentHash}</c>.
+    /// </summary>
+    public const string MeetingHistory = "meetinghistory";
+
+    /// <summary>What each evaluation did. PartitionKey the run (or reason) that asked for it, RowKey <c>{period}|{sdrId}</c>.</summary>
+    public const string Evaluations = "evaluations";
+
     /// <summary>Locked periods. PartitionKey <c>period</c>, RowKey <c>YYYY-MM</c>.</summary>
     public const string Periods = "periods";
 
@@ -30,7 +39,7 @@ public static class Tables
     /// <summary>Nightly check results. PartitionKey <c>nightly</c>, RowKey the local date checked.</summary>
     public const string NightlyChecks = "nightlychecks";
 
-    public static IReadOnlyList<string> All { get; } = [Meetings, MeetingIndex, PayoutLines, Verdicts, Policies, Periods, Runs, NightlyChecks];
+    public static IReadOnlyList<string> All { get; } = [Meetings, MeetingIndex, MeetingHistory, PayoutLines, Verdicts, Evaluations, Policies, Periods, Runs, NightlyChecks];
 
     public static string SdrPeriodKey(Core.Periods.CompPeriod period, string sdrId) => $"{period}|{sdrId}";
 
