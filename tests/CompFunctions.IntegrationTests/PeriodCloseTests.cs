@@ -13,6 +13,19 @@ public sealed class PeriodCloseTests(PipelineFixture pipeline)
     private static string Row(string status, string meetingId = "T-CL-1") =>
         $"{meetingId},{Sdr},ae-bo,2027-05-10T10:00:00-07:00,2027-05-12T10:00:00-07:00,{status},accepted,,A,300,Software,,,,,";
 
+    /// <summary>Waits until an SDR's statement of a period has <paramref name="count"/> lines, and returns them.</summary>
+    internal static async Task<JsonElement[]> WaitForLinesAsync(PipelineFixture pipeline, string period, string sdrId, int count, string what)
+    {
+        JsonElement[] lines = [];
+        await PipelineFixture.Until(async () =>
+        {
+            using var response = await pipeline.Http.GetAsync($"/api/statements/{period}/{sdrId}");
+            lines = response.IsSuccessStatusCode ? JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("lines").EnumerateArray().ToArray() : [];
+            return lines.Length == count;
+        }, what);
+        return lines;
+    }
+
     private async Task<string> CsvAsync(string period) =>
         await pipeline.Http.GetStringAsync($"/api/statements/{period}/{Sdr}?format=csv");
 
@@ -34,13 +47,7 @@ public sealed class PeriodCloseTests(PipelineFixture pipeline)
 
         // June's export says the May meeting was a no-show.
         await pipeline.WaitForRunAsync(await pipeline.DropExportAsync("it/close/night-2.csv", CsvRows.Header + "\n" + Row("no_show") + "\n"));
-        JsonElement[] june = [];
-        await PipelineFixture.Until(async () =>
-        {
-            var response = await pipeline.Http.GetAsync($"/api/statements/2027-06/{Sdr}");
-            june = response.IsSuccessStatusCode ? JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("lines").EnumerateArray().ToArray() : [];
-            return june.Length == 2;
-        }, "June's adjustments");
+        var june = await WaitForLinesAsync(pipeline, "2027-06", Sdr, 2, "June's adjustments");
 
         Assert.Equal(mayBefore, await CsvAsync("2027-05"));
         Assert.Equal("locked", JsonDocument.Parse(await pipeline.Http.GetStringAsync($"/api/statements/2027-05/{Sdr}")).RootElement.GetProperty("status").GetString());
@@ -62,13 +69,7 @@ public sealed class PeriodCloseTests(PipelineFixture pipeline)
         // June is paid and locked; then the CRM flips the meeting back to held: July gets the reversing adjustment.
         (await pipeline.LockAsync("2027-06")).Dispose();
         await pipeline.WaitForRunAsync(await pipeline.DropExportAsync("it/close/night-3.csv", CsvRows.Header + "\n" + Row("held") + "\n"));
-        JsonElement[] july = [];
-        await PipelineFixture.Until(async () =>
-        {
-            var response = await pipeline.Http.GetAsync($"/api/statements/2027-07/{Sdr}");
-            july = response.IsSuccessStatusCode ? JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("lines").EnumerateArray().ToArray() : [];
-            return july.Length == 2;
-        }, "July's reversing adjustments");
+        var july = await WaitForLinesAsync(pipeline, "2027-07", Sdr, 2, "July's reversing adjustments");
         Assert.Equal(200.00m, july.Sum(l => l.GetProperty("amount").GetDecimal()));
         Assert.All(july, l => Assert.Equal("adjustment", l.GetProperty("kind").GetString()));
         Assert.Contains("already adjusted by -50.00 USD", july.Single(l => l.GetProperty("component").GetString() == "meeting_held").GetProperty("reason").GetString());
@@ -87,13 +88,7 @@ public sealed class PeriodCloseTests(PipelineFixture pipeline)
         (await pipeline.LockAsync("2027-10")).Dispose();
 
         await pipeline.WaitForRunAsync(await pipeline.DropExportAsync("it/late/night-2.csv", Late("no_show", "2027-11-20T12:00:00-08:00")));
-        JsonElement[] november = [];
-        await PipelineFixture.Until(async () =>
-        {
-            var response = await pipeline.Http.GetAsync($"/api/statements/2027-11/{sdr}");
-            november = response.IsSuccessStatusCode ? JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("lines").EnumerateArray().ToArray() : [];
-            return november.Length == 2;
-        }, "November's lines on the late no-show");
+        var november = await WaitForLinesAsync(pipeline, "2027-11", sdr, 2, "November's lines on the late no-show");
 
         Assert.All(november, l => Assert.Equal(0.00m, l.GetProperty("amount").GetDecimal()));
         Assert.Contains("reported on 2027-11-20, 45 days after the meeting, outside the 30-day clawback window: not clawed back", november[0].GetProperty("reason").GetString());

@@ -18,7 +18,7 @@ public sealed class PeriodEndpoints(PeriodStore periods, EvaluationRequeue reque
     {
         if (!CompPeriod.TryParse(period, out var compPeriod))
         {
-            return Problems.BadRequest("Malformed period", $"Period '{period}' is not a month in the form YYYY-MM (e.g. 2026-11).");
+            return Problems.MalformedPeriod(period);
         }
 
         var at = clock.GetUtcNow();
@@ -36,7 +36,7 @@ public sealed class PeriodEndpoints(PeriodStore periods, EvaluationRequeue reque
     {
         if (!CompPeriod.TryParse(period, out var compPeriod))
         {
-            return Problems.BadRequest("Malformed period", $"Period '{period}' is not a month in the form YYYY-MM (e.g. 2026-11).");
+            return Problems.MalformedPeriod(period);
         }
 
         var queued = await requeue.RequeueAsync(compPeriod + "|", compPeriod + "}", $"replay {compPeriod} at {clock.GetUtcNow():O}", cancellationToken).ConfigureAwait(false);

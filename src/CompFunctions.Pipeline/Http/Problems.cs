@@ -8,6 +8,9 @@ public static class Problems
     public static IResult BadRequest(string title, string detail) =>
         Results.Problem(title: title, detail: detail, statusCode: StatusCodes.Status400BadRequest, type: "https://httpstatuses.io/400");
 
+    public static IResult MalformedPeriod(string period) =>
+        BadRequest("Malformed period", $"Period '{period}' is not a month in the form YYYY-MM (e.g. 2026-11).");
+
     public static IResult Unauthorized(string title, string detail) =>
         Results.Problem(title: title, detail: detail, statusCode: StatusCodes.Status401Unauthorized, type: "https://httpstatuses.io/401");
 

@@ -30,7 +30,7 @@ public sealed class StatementEndpoints(TableServiceClient tables, PeriodStore pe
     {
         if (!CompPeriod.TryParse(period, out var compPeriod))
         {
-            return MalformedPeriod(period);
+            return Problems.MalformedPeriod(period);
         }
 
         if (!Identifier.IsValid(sdrId))
@@ -64,7 +64,7 @@ public sealed class StatementEndpoints(TableServiceClient tables, PeriodStore pe
     {
         if (!CompPeriod.TryParse(period, out var compPeriod))
         {
-            return MalformedPeriod(period);
+            return Problems.MalformedPeriod(period);
         }
 
         if (!Negotiation.TryChoose(request, out var format, out var problem))
@@ -102,9 +102,6 @@ public sealed class StatementEndpoints(TableServiceClient tables, PeriodStore pe
 
     private async Task<string> StatusAsync(CompPeriod period, CancellationToken cancellationToken) =>
         await periods.IsLockedAsync(period, cancellationToken).ConfigureAwait(false) ? Statement.Locked : Statement.Open;
-
-    private static IResult MalformedPeriod(string period) =>
-        Problems.BadRequest("Malformed period", $"Period '{period}' is not a month in the form YYYY-MM (e.g. 2026-11).");
 
     private static decimal Sum(IEnumerable<SummaryRow> rows, Func<SummaryRow, decimal> amount) => rows.Sum(amount);
 
