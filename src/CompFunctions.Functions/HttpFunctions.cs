@@ -6,7 +6,7 @@ using Microsoft.Azure.Functions.Worker;
 namespace CompFunctions.Functions;
 
 /// <summary>The HTTP routes finance calls (function key), and the anonymous health probe.</summary>
-public sealed class HttpFunctions(StatementEndpoints statements, MeetingEndpoints meetings, PeriodEndpoints periods, HealthEndpoint health)
+public sealed class HttpFunctions(StatementEndpoints statements, MeetingEndpoints meetings, PeriodEndpoints periods, CompareEndpoints compare, HealthEndpoint health)
 {
     [Function(Bindings.Functions.GetStatement)]
     public Task<IResult> GetStatement(
@@ -38,6 +38,11 @@ public sealed class HttpFunctions(StatementEndpoints statements, MeetingEndpoint
         [HttpTrigger(AuthorizationLevel.Admin, "post", Route = Bindings.ReplayRoute)] HttpRequest request,
         string period) =>
         periods.ReplayAsync(period, request.HttpContext.RequestAborted);
+
+    [Function(Bindings.Functions.ComparePolicies)]
+    public Task<IResult> ComparePolicies(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = Bindings.CompareRoute)] HttpRequest request) =>
+        compare.CompareAsync(request, request.HttpContext.RequestAborted);
 
     [Function(Bindings.Functions.Health)]
     public Task<IResult> Health(

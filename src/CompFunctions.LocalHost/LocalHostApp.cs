@@ -81,6 +81,8 @@ public static class LocalHostApp
             periods.LockAsync(period, http.RequestAborted));
         api.MapPost(Bindings.ReplayRoute, (string period, PeriodEndpoints periods, HttpContext http) =>
             periods.ReplayAsync(period, http.RequestAborted));
+        api.MapPost(Bindings.CompareRoute, (CompareEndpoints compare, HttpContext http) =>
+            compare.CompareAsync(http.Request, http.RequestAborted));
         api.MapGet(Bindings.HealthRoute, (HealthEndpoint health, HttpContext http) => health.GetAsync(http.RequestAborted));
         return app;
     }

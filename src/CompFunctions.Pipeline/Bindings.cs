@@ -40,6 +40,7 @@ public static class Bindings
     public const string MeetingRoute = "meetings/{meetingId}";
     public const string LockRoute = "periods/{period}/lock";
     public const string ReplayRoute = "periods/{period}/replay";
+    public const string CompareRoute = "compare";
     public const string HealthRoute = "health";
 
     /// <summary>Function names, shared so both hosts log and report the same names.</summary>
@@ -50,6 +51,7 @@ public static class Bindings
         public const string GetMeeting = "GetMeeting";
         public const string LockPeriod = "LockPeriod";
         public const string ReplayPeriod = "ReplayPeriod";
+        public const string ComparePolicies = "ComparePolicies";
         public const string EvaluateSdrPeriod = "EvaluateSdrPeriod";
         public const string GetStatement = "GetStatement";
         public const string GetPayrollSummary = "GetPayrollSummary";

@@ -65,6 +65,7 @@ public static class CompensationServiceCollectionExtensions
         services.AddSingleton<PolicyDocumentIngestion>();
         services.AddSingleton<StatementEndpoints>();
         services.AddSingleton<MeetingEndpoints>();
+        services.AddSingleton<CompareEndpoints>();
         services.AddSingleton<NightlyExportCheck>();
         services.AddSingleton<HealthEndpoint>();
         services.AddHostedService<StorageInitializer>();

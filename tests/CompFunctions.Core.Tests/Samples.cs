@@ -33,14 +33,14 @@ internal static class Samples
     public static CompPlan PlanNamed(string id) =>
         PolicyDocuments.ParsePlan(File.ReadAllText(PathOf($"comp-config/plans/{id}.json")), $"plans/{id}.json", Context);
 
-    /// <summary>A sample plan with the sample ruleset it names.</summary>
-    public static PeriodEvaluator EvaluatorForPlan(string planId)
+    /// <summary>A sample plan with the sample ruleset it names, everyone on it.</summary>
+    public static PolicySet PolicySetForPlan(string planId)
     {
         var plan = PlanNamed(planId);
-        return new PeriodEvaluator(
-            PolicySet.ForPlan(new PolicyVersions<CompPlan>([plan]), new Dictionary<string, PolicyVersions<Ruleset>> { [plan.Ruleset] = new([Ruleset(plan.Ruleset)]) }),
-            Context);
+        return PolicySet.ForPlan(new PolicyVersions<CompPlan>([plan]), new Dictionary<string, PolicyVersions<Ruleset>> { [plan.Ruleset] = new([Ruleset(plan.Ruleset)]) });
     }
+
+    public static PeriodEvaluator EvaluatorForPlan(string planId) => new(PolicySetForPlan(planId), Context);
 
     /// <summary>sdr-ana's November 2026, the period of the brief's scenario.</summary>
     public static IReadOnlyList<MeetingEvaluation> Evaluate(this PeriodEvaluator evaluator, IReadOnlyList<Meeting> meetings, IReadOnlyList<Meeting> earlier) =>
