@@ -4,9 +4,6 @@ using CompFunctions.Core.Comparison;
 using CompFunctions.Core.Evaluation;
 using CompFunctions.Core.Meetings;
 using CompFunctions.Core.Periods;
-using CompFunctions.Core.Plans;
-using CompFunctions.Core.Policies;
-using CompFunctions.Core.Qualification;
 using CompFunctions.Pipeline.Storage;
 using Microsoft.AspNetCore.Http;
 
@@ -20,7 +17,7 @@ public sealed record CompareRequest(IReadOnlyList<string>? Periods, IReadOnlyLis
 /// computed in memory from the meetings in storage. Nothing is written: the ledger and statements
 /// are untouched.
 /// </summary>
-public sealed class CompareEndpoints(TableServiceClient tables, PolicyStore policies, EvaluationContext context)
+public sealed class CompareEndpoints(TableServiceClient tables, PolicyStore policies, EvaluationContext context, Microsoft.Extensions.Options.IOptions<CompensationOptions> options)
 {
     private const int MaxPeriods = 12;
     private const int MaxPlans = 10;
@@ -60,19 +57,13 @@ public sealed class CompareEndpoints(TableServiceClient tables, PolicyStore poli
         var sets = new List<(string, PolicySet)>();
         foreach (var planId in plans.Distinct(StringComparer.Ordinal))
         {
-            var versions = await policies.PlanVersionsAsync(planId, cancellationToken).ConfigureAwait(false);
-            if (versions.Count == 0)
+            var set = await policies.LoadPlanAsync(planId, options.Value.FxTableId, cancellationToken).ConfigureAwait(false);
+            if (set is null)
             {
                 return Problems.NotFound("Unknown plan", $"No version of plan '{planId}' has been accepted; drop it into {Bindings.ConfigContainer}/plans/ first.");
             }
 
-            var rulesets = new Dictionary<string, PolicyVersions<Ruleset>>(StringComparer.Ordinal);
-            foreach (var rulesetId in versions.Select(v => v.Document.Ruleset).Distinct(StringComparer.Ordinal))
-            {
-                rulesets[rulesetId] = new PolicyVersions<Ruleset>((await policies.RulesetVersionsAsync(rulesetId, cancellationToken).ConfigureAwait(false)).Select(v => v.Document));
-            }
-
-            sets.Add((planId, PolicySet.ForPlan(new PolicyVersions<CompPlan>(versions.Select(v => v.Document)), rulesets)));
+            sets.Add((planId, set));
         }
 
         var groups = new List<SdrPeriodMeetings>();

@@ -78,15 +78,36 @@ public sealed class PolicyStore(TableServiceClient tables, EvaluationContext con
             throw new PolicyDocumentException($"plan {options.PlanId}", [$"no version has been accepted; drop plans/{options.PlanId}.json into the {Bindings.ConfigContainer} container"]);
         }
 
+        var rulesets = await RulesetsOfAsync(plans.Values.SelectMany(v => v.All), cancellationToken).ConfigureAwait(false);
+        var fx = await LatestFxAsync(options.FxTableId, cancellationToken).ConfigureAwait(false);
+        return new PolicySet(options.PlanId, plans, rulesets, new PolicyVersions<Roster>(rosters), fx);
+    }
+
+    /// <summary>One plan's versions and their rulesets, everyone on it (what a comparison prices), or null when no version was accepted.</summary>
+    public async Task<PolicySet?> LoadPlanAsync(string planId, string fxTableId, CancellationToken cancellationToken)
+    {
+        var versions = (await PlanVersionsAsync(planId, cancellationToken).ConfigureAwait(false)).Select(v => v.Document).ToArray();
+        return versions.Length == 0
+            ? null
+            : PolicySet.ForPlan(
+                new PolicyVersions<CompPlan>(versions),
+                await RulesetsOfAsync(versions, cancellationToken).ConfigureAwait(false),
+                await LatestFxAsync(fxTableId, cancellationToken).ConfigureAwait(false));
+    }
+
+    private async Task<Dictionary<string, PolicyVersions<Ruleset>>> RulesetsOfAsync(IEnumerable<CompPlan> plans, CancellationToken cancellationToken)
+    {
         var rulesets = new Dictionary<string, PolicyVersions<Ruleset>>(StringComparer.Ordinal);
-        foreach (var rulesetId in plans.Values.SelectMany(v => v.All).Select(p => p.Ruleset).Distinct(StringComparer.Ordinal))
+        foreach (var rulesetId in plans.Select(p => p.Ruleset).Distinct(StringComparer.Ordinal))
         {
             rulesets[rulesetId] = new PolicyVersions<Ruleset>((await RulesetVersionsAsync(rulesetId, cancellationToken).ConfigureAwait(false)).Select(v => v.Document));
         }
 
-        var fx = (await FxVersionsAsync(options.FxTableId, cancellationToken).ConfigureAwait(false)).Select(v => v.Document).MaxBy(f => (f.EffectiveFrom, f.Version));
-        return new PolicySet(options.PlanId, plans, rulesets, new PolicyVersions<Roster>(rosters), fx);
+        return rulesets;
     }
+
+    private async Task<FxTable?> LatestFxAsync(string id, CancellationToken cancellationToken) =>
+        (await FxVersionsAsync(id, cancellationToken).ConfigureAwait(false)).Select(v => v.Document).MaxBy(f => (f.EffectiveFrom, f.Version));
 
     public Task SaveAsync(string kind, IPolicyDocument document, string json, string source, DateTimeOffset acceptedAt, CancellationToken cancellationToken) =>
         _table.AddEntityAsync(new TableEntity(PartitionOf(kind, document.Id), RowOf(document.Version))
