@@ -1,4 +1,5 @@
 using System.Globalization;
+using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using CompFunctions.Pipeline;
 using CompFunctions.Pipeline.Http;
@@ -42,11 +43,11 @@ internal static class SampleRun
             var exports = services.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(Bindings.ExportsContainer);
             var uploaded = await BlobDrops.DropAsync(exports, name, await BinaryData.FromStreamAsync(File.OpenRead(Path.Combine(root, PipelineWaits.SampleExport))));
             await output.WriteLineAsync($"Export: dropped {PipelineWaits.SampleExport} as {Bindings.ExportsContainer}/{name}; waiting for the pipeline...");
-            var run = await PipelineWaits.ForRunAsync(services.GetRequiredService<RunStore>(), RunIds.Of(name, uploaded.ETag), Deadline);
-            await output.WriteLineAsync($"Run {run.RunId}: {run.Status}; {run.RowsRead} rows read, {run.Accepted} accepted, {run.Quarantined} quarantined, {run.SdrPeriodsQueued} SDR periods queued. Report: {run.Report}");
+            var run = await PipelineWaits.ForRunAsync(services.GetRequiredService<RunStore>(), services.GetRequiredService<TableServiceClient>(), RunIds.Of(name, uploaded.ETag), Deadline);
+            await output.WriteLineAsync($"Run {run.RunId}: {run.Status}; {run.RowsRead} rows read, {run.Accepted} accepted ({run.Unchanged} unchanged since the last run), {run.Quarantined} quarantined, {run.SdrPeriodsQueued} SDR periods queued. Report: {run.Report}");
 
             using var http = new HttpClient { BaseAddress = new Uri(LocalHostApp.DefaultUrl) };
-            var statement = await PipelineWaits.ForStatementAsync(http, Period, SdrId, name, Deadline);
+            var statement = await PipelineWaits.ForStatementAsync(http, Period, SdrId, Deadline);
             Print(statement, output);
             if (saveHtml is not null)
             {

@@ -37,9 +37,13 @@ public static class CompensationServiceCollectionExtensions
             sp.GetRequiredService<CompanyCalendar>(),
             sp.GetRequiredService<IOptions<CompensationOptions>>().Value.StageOrder));
 
+        var storage = StorageConnection.From(configuration);
+        var transactions = new StorageTransactions(storage);
+        services.AddSingleton(transactions);
         services.AddAzureClients(clients =>
         {
-            var storage = StorageConnection.From(configuration);
+            // Every client the factory builds (ours and, where the host uses the same factory, the triggers') is counted.
+            clients.ConfigureDefaults(o => o.AddPolicy(transactions.Policy, Azure.Core.HttpPipelinePosition.PerRetry));
             if (storage.ConnectionString is { } connectionString)
             {
                 clients.AddBlobServiceClient(connectionString);

@@ -8,8 +8,8 @@ public static partial class PipelineLog
     [LoggerMessage(1000, LogLevel.Information, "Ingesting export {Export} as run {RunId}")]
     public static partial void IngestStarted(this ILogger logger, string export, string runId);
 
-    [LoggerMessage(1001, LogLevel.Information, "Ingested export {Export}: {RowsRead} rows read, {Accepted} accepted, {Quarantined} quarantined, {SdrPeriods} SDR periods queued")]
-    public static partial void IngestFinished(this ILogger logger, string export, long rowsRead, long accepted, long quarantined, int sdrPeriods);
+    [LoggerMessage(1001, LogLevel.Information, "Ingested export {Export}: {RowsRead} rows read, {Accepted} accepted ({Unchanged} unchanged), {Quarantined} quarantined, {SdrPeriods} SDR periods queued")]
+    public static partial void IngestFinished(this ILogger logger, string export, long rowsRead, long accepted, long unchanged, long quarantined, int sdrPeriods);
 
     [LoggerMessage(1002, LogLevel.Warning, "Export {Export} rejected, nothing applied: {Reason}. Report: {Report}")]
     public static partial void ExportRejected(this ILogger logger, string export, string reason, string report);
@@ -23,8 +23,11 @@ public static partial class PipelineLog
     [LoggerMessage(1005, LogLevel.Information, "Export {Export}: {Rows} rows read so far")]
     public static partial void IngestProgress(this ILogger logger, string export, long rows);
 
-    [LoggerMessage(1100, LogLevel.Information, "Evaluated {SdrId} {Period}: {Meetings} meetings, {Lines} lines written, {Removed} stale lines removed")]
-    public static partial void Evaluated(this ILogger logger, string sdrId, string period, int meetings, int lines, int removed);
+    [LoggerMessage(1006, LogLevel.Information, "Export {Export}: {Step} {Done}/{Total}")]
+    public static partial void IngestApplying(this ILogger logger, string export, string step, long done, long total);
+
+    [LoggerMessage(1100, LogLevel.Information, "Evaluated {SdrId} {Period}: {Meetings} meetings; lines: {Written} written, {Unchanged} unchanged, {Removed} stale removed")]
+    public static partial void Evaluated(this ILogger logger, string sdrId, string period, int meetings, int written, int unchanged, int removed);
 
     [LoggerMessage(1102, LogLevel.Information, "{SdrId} {Period} is locked: {Adjustments} adjustment line(s) now stand in {OpenPeriod}")]
     public static partial void AdjustmentsBooked(this ILogger logger, string sdrId, string period, int adjustments, string openPeriod);

@@ -54,7 +54,7 @@ public sealed class BadInputTests(PipelineFixture pipeline)
         Assert.Contains("contains a comma", rows[6]);
         Assert.Contains("appears earlier in this file", rows[7]);
 
-        var statement = await pipeline.WaitForStatementAsync("2026-11", "it-bad-rows", export);
+        var statement = await pipeline.WaitForStatementAsync("2026-11", "it-bad-rows");
         Assert.Equal(["T-BR-1", "T-BR-6"], statement.Lines.Select(l => l.MeetingId).Distinct());
     }
 
@@ -87,7 +87,7 @@ public sealed class BadInputTests(PipelineFixture pipeline)
         var run = await pipeline.WaitForRunAsync(await pipeline.DropExportAsync(export, "\uFEFF" + rows));
 
         Assert.Equal((3L, 3L, 0L), (run.RowsRead, run.Accepted, run.Quarantined));
-        var statement = await pipeline.WaitForStatementAsync("2026-11", "it-bom", export);
+        var statement = await pipeline.WaitForStatementAsync("2026-11", "it-bom");
         Assert.Equal(["T-BOM-1", "T-BOM-2", "T-BOM-3"], statement.Lines.Select(l => l.MeetingId).Distinct());
     }
 }

@@ -47,7 +47,7 @@ public sealed class CompareTests(PipelineFixture pipeline)
         {
             foreach (var sdr in new[] { "sdr-ana", "sdr-ben", "sdr-cho", "sdr-dev" })
             {
-                await pipeline.WaitForStatementAsync(period, sdr, export);
+                await pipeline.WaitForStatementAsync(period, sdr);
             }
         }
         var before = await LedgerAsync();

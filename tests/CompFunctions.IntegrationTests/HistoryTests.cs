@@ -12,13 +12,13 @@ public sealed class HistoryTests(PipelineFixture pipeline)
     {
         const string first = "it/history/night-1.csv";
         await pipeline.WaitForRunAsync(await pipeline.DropExportAsync(first, CsvRows.File(CsvRows.Held("T-HS-1", "it-history", stage: "Negotiation", amount: "30000.00"))));
-        var before = await pipeline.WaitForStatementAsync("2026-11", "it-history", first);
+        var before = await pipeline.WaitForStatementAsync("2026-11", "it-history");
         Assert.Equal(300.00m, before.Lines.Single(l => l.Component == "pipeline").Amount);
 
         // The next night the CRM says Closed Lost and, as some CRMs do, gives no highest_stage.
         const string second = "it/history/night-2.csv";
         await pipeline.WaitForRunAsync(await pipeline.DropExportAsync(second, CsvRows.File(CsvRows.Held("T-HS-1", "it-history", stage: "Closed Lost", amount: "30000.00"))));
-        var after = await pipeline.WaitForStatementAsync("2026-11", "it-history", second);
+        var after = await pipeline.WaitForStatementAsync("2026-11", "it-history");
 
         var pipelineLine = after.Lines.Single(l => l.Component == "pipeline");
         Assert.Equal(300.00m, pipelineLine.Amount);
@@ -32,15 +32,15 @@ public sealed class HistoryTests(PipelineFixture pipeline)
         await pipeline.WaitForRunAsync(await pipeline.DropExportAsync(first, CsvRows.File(
             CsvRows.Held("T-MV-1", "it-move-from"),
             CsvRows.Held("T-MV-2", "it-move-from"))));
-        await pipeline.WaitForStatementAsync("2026-11", "it-move-from", first);
+        await pipeline.WaitForStatementAsync("2026-11", "it-move-from");
 
         const string second = "it/move/night-2.csv";
         await pipeline.WaitForRunAsync(await pipeline.DropExportAsync(second, CsvRows.File(
             CsvRows.Held("T-MV-1", "it-move-to"),
             CsvRows.Held("T-MV-2", "it-move-from"))));
 
-        var to = await pipeline.WaitForStatementAsync("2026-11", "it-move-to", second);
-        var from = await pipeline.WaitForStatementAsync("2026-11", "it-move-from", second);
+        var to = await pipeline.WaitForStatementAsync("2026-11", "it-move-to");
+        var from = await pipeline.WaitForStatementAsync("2026-11", "it-move-from");
         Assert.Equal(["T-MV-1"], to.Lines.Select(l => l.MeetingId).Distinct());
         Assert.Equal(["T-MV-2"], from.Lines.Select(l => l.MeetingId).Distinct());
     }
@@ -50,12 +50,12 @@ public sealed class HistoryTests(PipelineFixture pipeline)
     {
         const string first = "it/move-all/night-1.csv";
         await pipeline.WaitForRunAsync(await pipeline.DropExportAsync(first, CsvRows.File(CsvRows.Held("T-MA-1", "it-move-all"))));
-        await pipeline.WaitForStatementAsync("2026-11", "it-move-all", first);
+        await pipeline.WaitForStatementAsync("2026-11", "it-move-all");
 
         const string second = "it/move-all/night-2.csv";
         await pipeline.WaitForRunAsync(await pipeline.DropExportAsync(second, CsvRows.File(CsvRows.Held("T-MA-1", "it-move-all", bookedAt: "2026-12-01T10:00:00-08:00"))));
 
-        await pipeline.WaitForStatementAsync("2026-12", "it-move-all", second);
+        await pipeline.WaitForStatementAsync("2026-12", "it-move-all");
         await PipelineFixture.Until(async () =>
             (await pipeline.Http.GetAsync("/api/statements/2026-11/it-move-all")).StatusCode == HttpStatusCode.NotFound,
             "November's statement to be emptied");
@@ -74,7 +74,7 @@ public sealed class OutOfOrderTests(PipelineFixture pipeline)
     {
         const string newer = "it/order/2026-11-21.csv";
         await pipeline.WaitForRunAsync(await pipeline.DropExportAsync(newer, Export("held", "2026-11-20T09:00:00-08:00")));
-        var before = await pipeline.WaitForStatementAsync("2026-11", "it-order", newer);
+        var before = await pipeline.WaitForStatementAsync("2026-11", "it-order");
         Assert.Equal(200.00m, before.Totals.Net);
 
         // Last week's file arrives late: it still says no-show, from before the CRM knew better.
@@ -84,6 +84,6 @@ public sealed class OutOfOrderTests(PipelineFixture pipeline)
         Assert.Matches("^[0-9a-f]{64}$", run.ContentSha256);
         var meeting = System.Text.Json.JsonDocument.Parse(await pipeline.Http.GetStringAsync("/api/meetings/T-OO-1")).RootElement;
         Assert.Equal(("held", newer), (meeting.GetProperty("status").GetString(), meeting.GetProperty("source").GetProperty("export").GetString()));
-        Assert.Equal(200.00m, (await pipeline.WaitForStatementAsync("2026-11", "it-order", newer)).Totals.Net);
+        Assert.Equal(200.00m, (await pipeline.WaitForStatementAsync("2026-11", "it-order")).Totals.Net);
     }
 }

@@ -47,7 +47,7 @@ public sealed class HttpContractTests(PipelineFixture pipeline)
     {
         const string export = "it/json-shape.csv";
         await pipeline.WaitForRunAsync(await pipeline.DropExportAsync(export, CsvRows.File(CsvRows.Held("T-JS-1", "it-json"))));
-        await pipeline.WaitForStatementAsync("2026-11", "it-json", export);
+        await pipeline.WaitForStatementAsync("2026-11", "it-json");
 
         var body = await pipeline.Http.GetStringAsync("/api/statements/2026-11/it-json");
 

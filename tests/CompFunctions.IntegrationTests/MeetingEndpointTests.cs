@@ -12,7 +12,7 @@ public sealed class MeetingEndpointTests(PipelineFixture pipeline)
     {
         const string export = "it/meeting-endpoint/meetings.csv";
         await pipeline.WaitForRunAsync(await pipeline.DropSampleExportAsync(export));
-        await pipeline.WaitForStatementAsync("2026-11", "sdr-ana", export);
+        await pipeline.WaitForStatementAsync("2026-11", "sdr-ana");
 
         var meeting = JsonDocument.Parse(await pipeline.Http.GetStringAsync("/api/meetings/M-1042")).RootElement;
 
@@ -32,7 +32,7 @@ public sealed class MeetingEndpointTests(PipelineFixture pipeline)
     {
         const string export = "it/meeting-endpoint-noshow/meetings.csv";
         await pipeline.WaitForRunAsync(await pipeline.DropSampleExportAsync(export));
-        await pipeline.WaitForStatementAsync("2026-11", "sdr-ana", export);
+        await pipeline.WaitForStatementAsync("2026-11", "sdr-ana");
 
         var verdict = JsonDocument.Parse(await pipeline.Http.GetStringAsync("/api/meetings/M-1043")).RootElement.GetProperty("verdict");
 

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Xunit;
 
@@ -37,7 +38,7 @@ public sealed class PeriodCloseTests(PipelineFixture pipeline)
     {
         // May: a held, qualified meeting earns 200.00 (50 held + 150 qualified).
         await pipeline.WaitForRunAsync(await pipeline.DropExportAsync("it/close/night-1.csv", CsvRows.Header + "\n" + Row("held") + "\n"));
-        await pipeline.WaitForStatementAsync("2027-05", Sdr, "it/close/night-1.csv");
+        await pipeline.WaitForStatementAsync("2027-05", Sdr);
         using (var locked = await pipeline.LockAsync("2027-05"))
         {
             Assert.Equal(HttpStatusCode.OK, locked.StatusCode);
@@ -60,11 +61,11 @@ public sealed class PeriodCloseTests(PipelineFixture pipeline)
         Assert.StartsWith("T-CL-1 changed after 2027-05 was locked: 2027-05 paid 50.00 USD; it should be 0.00 USD (No-show on 2027-05-12", held.GetProperty("reason").GetString());
         Assert.Equal(-200.00m, june.Sum(l => l.GetProperty("amount").GetDecimal()));
 
-        // The same export again: no new line.
+        // The same export again: nothing changed, so nothing is evaluated or written.
         var juneBefore = await CsvAsync("2027-06");
-        await pipeline.WaitForRunAsync(await pipeline.DropExportAsync("it/close/night-2-again.csv", CsvRows.Header + "\n" + Row("no_show") + "\n"));
-        await PipelineFixture.Until(async () => (await LinesAsync("2027-05")).All(l => l.GetProperty("source").GetProperty("export").GetString() == "it/close/night-1.csv") && (await LinesAsync("2027-06")).All(l => l.GetProperty("source").GetProperty("export").GetString() == "it/close/night-2-again.csv"), "June's adjustments to be re-derived from the repeated export");
-        Assert.Equal(juneBefore.Replace("it/close/night-2.csv", "it/close/night-2-again.csv", StringComparison.Ordinal), await CsvAsync("2027-06"));
+        var again = await pipeline.WaitForRunAsync(await pipeline.DropExportAsync("it/close/night-2-again.csv", CsvRows.Header + "\n" + Row("no_show") + "\n"));
+        Assert.Equal((1L, 0), (again.Unchanged, again.SdrPeriodsQueued));
+        Assert.Equal(juneBefore, await CsvAsync("2027-06"));
 
         // June is paid and locked; then the CRM flips the meeting back to held: July gets the reversing adjustment.
         (await pipeline.LockAsync("2027-06")).Dispose();
@@ -84,7 +85,7 @@ public sealed class PeriodCloseTests(PipelineFixture pipeline)
             "meeting_id,sdr_id,ae_id,booked_at,scheduled_for,meeting_status,ae_decision,lead_score,employee_count,industry,last_modified_at\n"
             + $"T-LT-1,{sdr},ae-bo,2027-10-04T10:00:00-07:00,2027-10-06T10:00:00-07:00,{status},accepted,A,300,Software,{modified}\n";
         await pipeline.WaitForRunAsync(await pipeline.DropExportAsync("it/late/night-1.csv", Late("held", "2027-10-06T12:00:00-07:00")));
-        await pipeline.WaitForStatementAsync("2027-10", sdr, "it/late/night-1.csv");
+        await pipeline.WaitForStatementAsync("2027-10", sdr);
         (await pipeline.LockAsync("2027-10")).Dispose();
 
         await pipeline.WaitForRunAsync(await pipeline.DropExportAsync("it/late/night-2.csv", Late("no_show", "2027-11-20T12:00:00-08:00")));
@@ -122,22 +123,24 @@ public sealed class ReplayTests(PipelineFixture pipeline)
         await pipeline.WaitForRunAsync(await pipeline.DropExportAsync(export, CsvRows.File(
             CsvRows.Held("T-RP-1", "it-replay", bookedAt: "2027-04-05T10:00:00-07:00", scheduledFor: "2027-04-07T10:00:00-07:00"),
             CsvRows.Held("T-RP-2", "it-replay", bookedAt: "2027-04-06T10:00:00-07:00", scheduledFor: "2027-04-08T10:00:00-07:00", leadScore: "D", stage: "Proposal", amount: "12345.67"))));
-        await pipeline.WaitForStatementAsync("2027-04", "it-replay", export);
+        await pipeline.WaitForStatementAsync("2027-04", "it-replay");
         var before = await pipeline.Http.GetStringAsync("/api/statements/2027-04/it-replay?format=csv");
-        var replayedAt = DateTimeOffset.UtcNow;
+        var lines = pipeline.Tables.GetTableClient(CompFunctions.Pipeline.Storage.Tables.PayoutLines);
+        var etags = (await lines.QueryAsync<Azure.Data.Tables.TableEntity>(e => e.PartitionKey == "2027-04|it-replay").ToListAsync()).ToDictionary(e => e.RowKey, e => e.ETag);
 
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/periods/2027-04/replay");
         request.Headers.Add("x-functions-key", PipelineFixture.AdminKey);
         using var response = await pipeline.Http.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        Assert.Contains("2027-04|it-replay", await response.Content.ReadAsStringAsync());
-        var lines = pipeline.Tables.GetTableClient(CompFunctions.Pipeline.Storage.Tables.PayoutLines);
-        await PipelineFixture.Until(async () =>
-        {
-            var rows = await lines.QueryAsync<Azure.Data.Tables.TableEntity>(e => e.PartitionKey == "2027-04|it-replay").ToListAsync();
-            return rows.Count == 6 && rows.All(r => r.Timestamp >= replayedAt);
-        }, "the replay to rewrite the period's lines");
+        var replay = (await response.Content.ReadFromJsonAsync<CompFunctions.Pipeline.Http.ReplayDocument>(CompFunctions.Pipeline.Http.StatementDocument.Json))!;
+        Assert.Contains("2027-04|it-replay", replay.SdrPeriodsQueued);
+        var evaluations = pipeline.Tables.GetTableClient(CompFunctions.Pipeline.Storage.Tables.Evaluations);
+        var audit = CompFunctions.Pipeline.Evaluation.SdrPeriodEvaluation.AuditPartition(replay.RequestedBy);
+        await PipelineFixture.Until(async () => (await evaluations.GetEntityIfExistsAsync<Azure.Data.Tables.TableEntity>(audit, "2027-04|it-replay")).HasValue, "the replay's evaluation to be recorded");
+
+        // Evaluated again to the same lines: not one row rewritten.
+        Assert.Equal(etags, (await lines.QueryAsync<Azure.Data.Tables.TableEntity>(e => e.PartitionKey == "2027-04|it-replay").ToListAsync()).ToDictionary(e => e.RowKey, e => e.ETag));
         Assert.Equal(before, await pipeline.Http.GetStringAsync("/api/statements/2027-04/it-replay?format=csv"));
     }
 }
@@ -148,10 +151,12 @@ public sealed class AuditTrailTests(PipelineFixture pipeline)
     [Fact]
     public async Task Every_line_of_a_statement_resolves_to_its_run_and_export_line_and_the_evaluation_is_recorded()
     {
+        // The sample under its own SDR and meeting ids, so this run is the one that brings every line.
         const string export = "it/audit/meetings.csv";
-        var runId = await pipeline.DropSampleExportAsync(export);
+        var sample = await File.ReadAllTextAsync(Path.Combine(pipeline.Root, CompFunctions.LocalHost.PipelineWaits.SampleExport));
+        var runId = await pipeline.DropExportAsync(export, sample.Replace("\nM-", "\nAUDIT-", StringComparison.Ordinal).Replace(",sdr-ana,", ",it-audit-ana,", StringComparison.Ordinal));
         await pipeline.WaitForRunAsync(runId);
-        var statement = await pipeline.WaitForStatementAsync("2026-11", "sdr-ana", export);
+        var statement = await pipeline.WaitForStatementAsync("2026-11", "it-audit-ana");
         var exportLines = (await pipeline.ExportBlob(export).DownloadContentAsync()).Value.Content.ToString().Split('\n');
         var runs = pipeline.Tables.GetTableClient(CompFunctions.Pipeline.Storage.Tables.Runs);
 
@@ -162,7 +167,7 @@ public sealed class AuditTrailTests(PipelineFixture pipeline)
             Assert.StartsWith(line.MeetingId + ",", exportLines[line.Source.Line - 1], StringComparison.Ordinal);
         }
 
-        var evaluation = await pipeline.Tables.GetTableClient(CompFunctions.Pipeline.Storage.Tables.Evaluations).GetEntityAsync<Azure.Data.Tables.TableEntity>(runId, "2026-11|sdr-ana");
+        var evaluation = await pipeline.Tables.GetTableClient(CompFunctions.Pipeline.Storage.Tables.Evaluations).GetEntityAsync<Azure.Data.Tables.TableEntity>(runId, "2026-11|it-audit-ana");
         Assert.Equal(("sdr-2026 v1", "icp-2026 v1", 21), (evaluation.Value.GetString("Plans"), evaluation.Value.GetString("Rulesets"), evaluation.Value.GetInt32("Lines")));
     }
 

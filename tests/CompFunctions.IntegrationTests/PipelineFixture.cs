@@ -120,11 +120,13 @@ public sealed class PipelineFixture : IAsyncLifetime
     public Task<string> DropSampleExportAsync(string name) =>
         DropExportAsync(name, File.ReadAllText(Path.Combine(Root, PipelineWaits.SampleExport)));
 
+    /// <summary>Waits until the run finished and every SDR period it queued was evaluated.</summary>
     public Task<RunRecord> WaitForRunAsync(string runId) =>
-        PipelineWaits.ForRunAsync(Services.GetRequiredService<RunStore>(), runId, Deadline);
+        PipelineWaits.ForRunAsync(Services.GetRequiredService<RunStore>(), Tables, runId, Deadline);
 
-    public Task<StatementDocument> WaitForStatementAsync(string period, string sdrId, string export) =>
-        PipelineWaits.ForStatementAsync(Http, period, sdrId, export, Deadline);
+    /// <summary>Reads a statement once it exists; call after <see cref="WaitForRunAsync"/>, which waits for the run's evaluations.</summary>
+    public Task<StatementDocument> WaitForStatementAsync(string period, string sdrId) =>
+        PipelineWaits.ForStatementAsync(Http, period, sdrId, Deadline);
 
     public async Task<string> ReadBlobTextAsync(string container, string name) =>
         (await Blobs.GetBlobContainerClient(container).GetBlobClient(name).DownloadContentAsync()).Value.Content.ToString();

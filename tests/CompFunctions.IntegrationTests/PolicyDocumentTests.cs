@@ -85,7 +85,7 @@ public sealed class PolicyDocumentTests(PipelineFixture pipeline)
             CsvRows.Held("T-RV-1", "it-rules", bookedAt: "2027-03-10T10:00:00-08:00", leadScore: "C", scheduledFor: "2027-03-11T10:00:00-08:00"),
             CsvRows.Held("T-RV-2", "it-rules", bookedAt: "2027-03-20T10:00:00-07:00", leadScore: "C", scheduledFor: "2027-03-21T10:00:00-07:00"));
         await pipeline.WaitForRunAsync(await pipeline.DropExportAsync(export, rows));
-        var before = await pipeline.WaitForStatementAsync("2027-03", "it-rules", export);
+        var before = await pipeline.WaitForStatementAsync("2027-03", "it-rules");
         Assert.Equal(100.00m, before.Totals.Net);
 
         var report = await PublishAsync("rulesets/icp-2026-v2.json", Icp(2, "2027-03-15", """, { "type": "ae_accepted", "within_days": 14 }"""));
@@ -129,7 +129,7 @@ public sealed class FxDocumentTests(PipelineFixture pipeline)
         var row = "meeting_id,sdr_id,ae_id,booked_at,scheduled_for,meeting_status,ae_decision,lead_score,employee_count,industry,opportunity_id,opportunity_stage,opportunity_amount,currency,opportunity_created_at\n"
             + "T-FX-1,it-fx,ae-bo,2026-11-10T10:00:00-08:00,2026-11-12T10:00:00-08:00,held,accepted,A,300,Software,O-FX-1,Proposal,10000.00,EUR,2026-11-13T09:00:00-08:00\n";
         await pipeline.WaitForRunAsync(await pipeline.DropExportAsync(export, row));
-        var before = await pipeline.WaitForStatementAsync("2026-11", "it-fx", export);
+        var before = await pipeline.WaitForStatementAsync("2026-11", "it-fx");
         Assert.Contains("UNPRICED_FX_RATE_MISSING", before.Lines.Single(l => l.Component == "pipeline").ReasonCodes);
 
         var report = await PipelineWaits.PublishPolicyAsync(pipeline.Blobs, "fx/fx.json", await File.ReadAllTextAsync(Path.Combine(pipeline.Root, "samples/comp-config/fx/fx.json")), PipelineFixture.Deadline);
@@ -137,10 +137,10 @@ public sealed class FxDocumentTests(PipelineFixture pipeline)
 
         await PipelineFixture.Until(async () =>
         {
-            var statement = await pipeline.WaitForStatementAsync("2026-11", "it-fx", export);
+            var statement = await pipeline.WaitForStatementAsync("2026-11", "it-fx");
             return statement.Lines.Single(l => l.Component == "pipeline").Amount == 109.20m;
         }, "the pipeline line to be converted at the FX table's rate");
-        var line = (await pipeline.WaitForStatementAsync("2026-11", "it-fx", export)).Lines.Single(l => l.Component == "pipeline");
+        var line = (await pipeline.WaitForStatementAsync("2026-11", "it-fx")).Lines.Single(l => l.Component == "pipeline");
         Assert.Contains("converted from 10,000.00 EUR at 1 EUR = 1.092 USD on 2026-11-01", line.Reason);
     }
 }

@@ -19,7 +19,7 @@ public sealed class StatementFormatTests(PipelineFixture pipeline)
             + $"T-FM-1-{sdrId},{sdrId},ae-bo,2026-11-10T10:00:00-08:00,2026-11-12T10:00:00-08:00,held,accepted,A,300,Software,\"{Hostile.Replace("\"", "\"\"", StringComparison.Ordinal)}\"\n"
             + $"T-FM-2-{sdrId},{sdrId},ae-bo,2026-11-11T10:00:00-08:00,2026-11-13T10:00:00-08:00,held,accepted,C,10,Retail,<script>alert(1)</script>\n";
         await pipeline.WaitForRunAsync(await pipeline.DropExportAsync(export, rows));
-        await pipeline.WaitForStatementAsync("2026-11", sdrId, export);
+        await pipeline.WaitForStatementAsync("2026-11", sdrId);
         return export;
     }
 
@@ -105,7 +105,7 @@ public sealed class StatementFormatTests(PipelineFixture pipeline)
 
         var changed = $"it/formats/it-etag-2.csv";
         await pipeline.WaitForRunAsync(await pipeline.DropExportAsync(changed, CsvRows.File(CsvRows.Held("T-FM-1-it-etag", "it-etag"), CsvRows.Held("T-FM-2-it-etag", "it-etag"))));
-        await pipeline.WaitForStatementAsync("2026-11", "it-etag", changed);
+        await pipeline.WaitForStatementAsync("2026-11", "it-etag");
         using var afterChange = new HttpRequestMessage(HttpMethod.Get, "/api/statements/2026-11/it-etag");
         afterChange.Headers.IfNoneMatch.Add(etag);
         using var fresh = await pipeline.Http.SendAsync(afterChange);

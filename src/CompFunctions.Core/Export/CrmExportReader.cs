@@ -6,8 +6,9 @@ namespace CompFunctions.Core.Export;
 
 /// <summary>
 /// Streams a CRM export (RFC 4180, UTF-8 with or without BOM, any line ends) row by row and
-/// checks each row against the contract. Holds one row in memory at a time, plus the set of
-/// meeting ids seen so far (to quarantine a duplicate <c>meeting_id</c>).
+/// checks each row against the contract. Holds one row in memory at a time, plus (unless the
+/// caller groups rows by meeting id itself) the set of meeting ids seen so far, to quarantine a
+/// duplicate <c>meeting_id</c>.
 /// </summary>
 public sealed class CrmExportReader : IDisposable
 {
@@ -16,10 +17,11 @@ public sealed class CrmExportReader : IDisposable
     private readonly CsvDataReader? _csv;
     private readonly string _exportName;
     private readonly int[] _ordinals;
-    private readonly HashSet<string> _seenMeetingIds = new(StringComparer.Ordinal);
+    private readonly HashSet<string>? _seenMeetingIds;
 
-    private CrmExportReader(CsvDataReader? csv, string exportName, ExportHeader header, int[] ordinals)
+    private CrmExportReader(CsvDataReader? csv, string exportName, ExportHeader header, int[] ordinals, bool findDuplicates)
     {
+        _seenMeetingIds = findDuplicates ? new HashSet<string>(StringComparer.Ordinal) : null;
         _csv = csv;
         _exportName = exportName;
         Header = header;
@@ -28,15 +30,23 @@ public sealed class CrmExportReader : IDisposable
 
     public ExportHeader Header { get; }
 
+    /// <summary>The reason a second row of the same meeting is quarantined.</summary>
+    public static string DuplicateReason(string meetingId) => $"meeting_id '{meetingId}' appears earlier in this file; only its first row is applied.";
+
     /// <summary>Opens the export and checks its header. Never throws for bad content: a bad header is reported in <see cref="Header"/>.</summary>
-    public static async Task<CrmExportReader> OpenAsync(Stream content, string exportName, CancellationToken cancellationToken)
+    /// <param name="findDuplicates">
+    /// Quarantine a row whose meeting id an earlier row had. The set of ids grows with the file; a
+    /// caller that groups rows by meeting id anyway (ingestion) passes false and applies
+    /// <see cref="DuplicateReason"/> itself, so its memory stays flat.
+    /// </param>
+    public static async Task<CrmExportReader> OpenAsync(Stream content, string exportName, CancellationToken cancellationToken, bool findDuplicates = true)
     {
         var text = new StreamReader(content, new UTF8Encoding(false, true), detectEncodingFromByteOrderMarks: true);
         if (text.Peek() < 0)
         {
             text.Dispose();
             var empty = new ExportHeader([], ExportColumns.Required, [], "The file is empty: it has no header line.");
-            return new CrmExportReader(null, exportName, empty, []);
+            return new CrmExportReader(null, exportName, empty, [], findDuplicates);
         }
 
         var options = new CsvDataReaderOptions
@@ -71,7 +81,7 @@ public sealed class CrmExportReader : IDisposable
             rejection = $"Column(s) appear more than once in the header: {string.Join(", ", duplicates)}.";
         }
 
-        return new CrmExportReader(csv, exportName, new ExportHeader(columns, missing, unknown, rejection), ordinals);
+        return new CrmExportReader(csv, exportName, new ExportHeader(columns, missing, unknown, rejection), ordinals, findDuplicates);
     }
 
     /// <summary>
@@ -152,9 +162,9 @@ public sealed class CrmExportReader : IDisposable
             return new QuarantinedRow(line, rawId, string.Join("; ", parser.Problems) + ".");
         }
 
-        if (!_seenMeetingIds.Add(meeting.MeetingId))
+        if (_seenMeetingIds is not null && !_seenMeetingIds.Add(meeting.MeetingId))
         {
-            return new QuarantinedRow(line, rawId, $"meeting_id '{meeting.MeetingId}' appears earlier in this file; only its first row is applied.");
+            return new QuarantinedRow(line, rawId, DuplicateReason(meeting.MeetingId));
         }
 
         return new AcceptedRow(line, meeting);

@@ -55,7 +55,6 @@ public sealed class SdrPeriodEvaluation(
         var verdicts = evaluation.Meetings.Where(e => e.Verdict is not null).Select(e => VerdictEntity(partition, e)).ToArray();
 
         var locked = await periods.LockedAsync(cancellationToken).ConfigureAwait(false);
-        await RecordAsync(requestedBy, partition, evaluation, locked.Contains(period), cancellationToken).ConfigureAwait(false);
         if (locked.Contains(period))
         {
             // Paid history never changes: the difference goes into the first open period as adjustments.
@@ -67,20 +66,27 @@ public sealed class SdrPeriodEvaluation(
                 context.LocalDateText,
                 cancellationToken).ConfigureAwait(false);
             logger.AdjustmentsBooked(sdrId, period.ToString(), booked, PeriodStore.FirstOpenAfter(period, locked).ToString());
+            await RecordAsync(requestedBy, partition, evaluation, locked: true, cancellationToken).ConfigureAwait(false);
             return;
         }
 
         // The period's own lines; adjustments booked here for locked periods are theirs to manage.
-        var removed = await PartitionSync.ReplaceAsync(_lines, partition, lines, cancellationToken, owns: rowKey => !Adjustments.IsAdjustment(rowKey)).ConfigureAwait(false);
+        var synced = await PartitionSync.ReplaceAsync(_lines, partition, lines, cancellationToken, owns: rowKey => !Adjustments.IsAdjustment(rowKey)).ConfigureAwait(false);
         await PartitionSync.ReplaceAsync(_verdicts, partition, verdicts, cancellationToken).ConfigureAwait(false);
-        logger.Evaluated(sdrId, period.ToString(), meetings.Count, lines.Length, removed);
+
+        // Recorded last: an evaluation row for a run means its lines are in place (what waiting for a run's evaluations relies on).
+        await RecordAsync(requestedBy, partition, evaluation, locked: false, cancellationToken).ConfigureAwait(false);
+        logger.Evaluated(sdrId, period.ToString(), meetings.Count, synced.Written, synced.Unchanged, synced.Removed);
     }
+
+    /// <summary>The <c>evaluations</c> partition an evaluation requested by <paramref name="requestedBy"/> is recorded in.</summary>
+    public static string AuditPartition(string? requestedBy) => string.IsNullOrEmpty(requestedBy) ? "unknown" : Sanitize(requestedBy);
 
     /// <summary>The audit trail: which policy versions an evaluation used and what it came to.</summary>
     private Task RecordAsync(string? requestedBy, string partition, PeriodEvaluation evaluation, bool locked, CancellationToken cancellationToken)
     {
         var lines = evaluation.Lines.ToArray();
-        return _evaluations.UpsertEntityAsync(new TableEntity(string.IsNullOrEmpty(requestedBy) ? "unknown" : Sanitize(requestedBy), partition)
+        return _evaluations.UpsertEntityAsync(new TableEntity(AuditPartition(requestedBy), partition)
         {
             ["Plans"] = string.Join(" ", lines.Select(l => l.Plan.ToString()).Distinct().Order(StringComparer.Ordinal)),
             ["Rulesets"] = string.Join(" ", lines.Select(l => l.Ruleset.ToString()).Distinct().Order(StringComparer.Ordinal)),

@@ -39,9 +39,11 @@ public sealed class PeriodEndpoints(PeriodStore periods, EvaluationRequeue reque
             return Problems.MalformedPeriod(period);
         }
 
-        var queued = await requeue.RequeueAsync(compPeriod + "|", compPeriod + "}", $"replay {compPeriod} at {clock.GetUtcNow():O}", cancellationToken).ConfigureAwait(false);
-        return Results.Json(new ReplayDocument(compPeriod.ToString(), queued), StatementDocument.Json, statusCode: StatusCodes.Status202Accepted);
+        var requestedBy = $"replay {compPeriod} at {clock.GetUtcNow():O}";
+        var queued = await requeue.RequeueAsync(compPeriod + "|", compPeriod + "}", requestedBy, cancellationToken).ConfigureAwait(false);
+        return Results.Json(new ReplayDocument(compPeriod.ToString(), queued, requestedBy), StatementDocument.Json, statusCode: StatusCodes.Status202Accepted);
     }
 }
 
-public sealed record ReplayDocument(string Period, IReadOnlyList<string> SdrPeriodsQueued);
+/// <param name="RequestedBy">What the evaluations of this replay are recorded under in the audit trail (table <c>evaluations</c>).</param>
+public sealed record ReplayDocument(string Period, IReadOnlyList<string> SdrPeriodsQueued, string RequestedBy);

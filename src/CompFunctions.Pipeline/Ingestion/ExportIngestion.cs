@@ -7,6 +7,7 @@ using Azure.Storage.Queues;
 using CompFunctions.Core.Evaluation;
 using CompFunctions.Core.Export;
 using CompFunctions.Core.Meetings;
+using CompFunctions.Core.Periods;
 using CompFunctions.Pipeline.Evaluation;
 using CompFunctions.Pipeline.Storage;
 using Microsoft.Extensions.Logging;
@@ -14,8 +15,10 @@ using Microsoft.Extensions.Logging;
 namespace CompFunctions.Pipeline.Ingestion;
 
 /// <summary>
-/// Applies one CRM export blob: streams and validates its rows, stores the accepted meetings,
-/// records the run and its report, and queues one evaluation per (SDR, period) touched.
+/// Applies one CRM export blob: streams and validates its rows, stores the meetings that changed
+/// since the version applied before, records the run and its report, and queues one evaluation
+/// per (SDR, period) whose meetings changed. Memory does not grow with the file: rows are grouped
+/// through local temporary files (<see cref="Spill{T}"/>), one index bucket at a time.
 /// Idempotent: the same blob version always yields the same run id and the same rows, so a
 /// retried trigger rewrites what the first attempt wrote. The export blob is only ever read.
 /// </summary>
@@ -50,7 +53,7 @@ public sealed class ExportIngestion(
         var readOptions = new BlobOpenReadOptions(allowModifications: false) { Conditions = new BlobRequestConditions { IfMatch = properties.ETag } };
         await using var content = await export.OpenReadAsync(readOptions, cancellationToken).ConfigureAwait(false);
         await using var hashing = new HashingStream(content);
-        using var reader = await CrmExportReader.OpenAsync(hashing, export.Name, cancellationToken).ConfigureAwait(false);
+        using var reader = await CrmExportReader.OpenAsync(hashing, export.Name, cancellationToken, findDuplicates: false).ConfigureAwait(false);
 
         var report = new ExportReport
         {
@@ -74,8 +77,11 @@ public sealed class ExportIngestion(
             return await FinishAsync(report, reportName, 0, cancellationToken).ConfigureAwait(false);
         }
 
-        var accepted = new Dictionary<string, Meeting>(StringComparer.Ordinal);
-        var quarantined = new List<QuarantineEntry>();
+        // Pass 1: read and check every row, sorting the accepted ones by index bucket into local
+        // files. Nothing of the file stays in memory, however long it is.
+        using var spill = new IngestionSpill(runId);
+        var rows = spill.Rows;
+        var quarantined = new BoundedList<QuarantineEntry>(ExportReport.ListLimit);
         long rowsRead = 0;
         await foreach (var row in reader.ReadRowsAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -83,7 +89,7 @@ public sealed class ExportIngestion(
             switch (row)
             {
                 case AcceptedRow a:
-                    accepted[a.Meeting.MeetingId] = a.Meeting;
+                    rows.Add(MeetingIndex.BucketNumberOf(a.Meeting.MeetingId), a.Meeting);
                     break;
                 case QuarantinedRow q:
                     quarantined.Add(new QuarantineEntry(q.Line, q.MeetingId, q.Reason));
@@ -96,25 +102,29 @@ public sealed class ExportIngestion(
             }
         }
 
-        var (touched, stale) = await ApplyAsync(accepted.Values, cancellationToken).ConfigureAwait(false);
-        var queued = touched.Order(StringComparer.Ordinal).ToArray();
-        foreach (var partition in queued)
+        var quarantinedByReader = quarantined.Count;
+        var applied = await ApplyAsync(export.Name, spill, quarantined, cancellationToken).ConfigureAwait(false);
+        var duplicates = quarantined.Count - quarantinedByReader;
+        var queued = applied.Queue.Order(StringComparer.Ordinal).ToArray();
+        await Parallel.ForEachAsync(queued, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (partition, ct) =>
         {
             var (period, sdrId) = Tables.SplitSdrPeriodKey(partition);
-            await _queue.SendMessageAsync(new EvaluationRequest(sdrId, period, runId).ToJson(), cancellationToken).ConfigureAwait(false);
-        }
+            await _queue.SendMessageAsync(new EvaluationRequest(sdrId, period, runId).ToJson(), ct).ConfigureAwait(false);
+        }).ConfigureAwait(false);
 
         report = report with
         {
             Status = quarantined.Count == 0 ? RunStatus.Completed : RunStatus.CompletedWithQuarantine,
             FinishedAt = clock.GetUtcNow(),
             RowsRead = rowsRead,
-            Accepted = accepted.Count - stale.Count,
+            Accepted = rows.Count - duplicates - applied.Stale.Count,
             Quarantined = quarantined.Count,
-            Stale = stale.Count,
+            Stale = applied.Stale.Count,
+            Unchanged = applied.Unchanged,
             SdrPeriodsQueued = queued,
-            QuarantinedRows = quarantined,
-            StaleRows = stale,
+            QuarantinedRows = quarantined.Listed.OrderBy(q => q.Line).ToArray(),
+            StaleRows = applied.Stale.Listed.OrderBy(q => q.Line).ToArray(),
+            ListsTruncated = quarantined.Truncated || applied.Stale.Truncated,
             ContentSha256 = hashing.HashHex(),
         };
         var written = await WriteReportAsync(report, cancellationToken).ConfigureAwait(false);
@@ -123,42 +133,66 @@ public sealed class ExportIngestion(
             logger.RowsQuarantined(export.Name, quarantined.Count, written);
         }
 
-        logger.IngestFinished(export.Name, rowsRead, accepted.Count, quarantined.Count, queued.Length);
+        logger.IngestFinished(export.Name, rowsRead, report.Accepted, report.Unchanged, quarantined.Count, queued.Length);
         return await FinishAsync(report, written, queued.Length, cancellationToken).ConfigureAwait(false);
     }
 
+    private sealed record Applied(HashSet<string> Queue, BoundedList<QuarantineEntry> Stale, long Unchanged);
+
     /// <summary>
-    /// Stores the meetings and returns the (period|SDR) partitions whose evaluation may change:
-    /// every partition a meeting is now in, and every partition a meeting moved out of.
+    /// Pass 2–4: compares each accepted row with the version applied before (bucket by bucket),
+    /// stores what changed, and returns the (period|SDR) partitions to evaluate again: every
+    /// partition a changed meeting is now in or moved out of, and the month after each (whose
+    /// duplicate and paid-once checks look back at it). Unchanged rows cost nothing but the read
+    /// of their index bucket. Writes go meetings first, index last: if we fail in between, the
+    /// retry still sees the old index and does the same work again.
     /// </summary>
-    private async Task<(HashSet<string> Touched, List<QuarantineEntry> Stale)> ApplyAsync(IEnumerable<Meeting> meetings, CancellationToken cancellationToken)
+    private async Task<Applied> ApplyAsync(string exportName, IngestionSpill spill, BoundedList<QuarantineEntry> quarantined, CancellationToken cancellationToken)
     {
         var touched = new HashSet<string>(StringComparer.Ordinal);
-        var stale = new List<QuarantineEntry>();
-        var meetingWrites = new List<TableTransactionAction>();
-        var indexWrites = new List<TableTransactionAction>();
-        var historyWrites = new List<TableTransactionAction>();
+        var stale = new BoundedList<QuarantineEntry>(ExportReport.ListLimit);
         var movedOut = new List<(string Partition, string MeetingId)>();
-        foreach (var bucket in meetings.GroupBy(m => MeetingIndex.BucketOf(m.MeetingId), StringComparer.Ordinal))
+        long unchanged = 0;
+        CompPeriod? latest = null;
+        for (var bucket = 0; bucket < spill.Rows.Files; bucket++)
         {
-            var known = await ReadIndexBucketAsync(bucket.Key, cancellationToken).ConfigureAwait(false);
-            foreach (var meeting in bucket)
+            var bucketName = MeetingIndex.BucketName(bucket);
+            var known = await ReadIndexBucketAsync(bucketName, cancellationToken).ConfigureAwait(false);
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            var historyWrites = new List<TableTransactionAction>();
+            foreach (var meeting in spill.Rows.Read(bucket))
             {
+                if (!seen.Add(meeting.MeetingId))
+                {
+                    // Rows of one meeting share a bucket and keep file order here: the first one wins.
+                    quarantined.Add(new QuarantineEntry(meeting.SourceRef.Line, meeting.MeetingId, CrmExportReader.DuplicateReason(meeting.MeetingId)));
+                    continue;
+                }
+
                 known.TryGetValue(meeting.MeetingId, out var before);
-                if (before?.LastModifiedAt is { } applied && meeting.LastModifiedAt is { } incoming && incoming < applied)
+                if (before?.LastModifiedAt is { } appliedAt && meeting.LastModifiedAt is { } incoming && incoming < appliedAt)
                 {
                     // A late or out-of-order export must not overwrite what a newer one brought.
                     stale.Add(new QuarantineEntry(meeting.SourceRef.Line, meeting.MeetingId,
-                        $"last_modified_at {incoming:O} is older than the version already applied ({applied:O}, from {before.Export}); not applied"));
+                        $"last_modified_at {incoming:O} is older than the version already applied ({appliedAt:O}, from {before.Export}); not applied"));
                     continue;
                 }
 
                 var furthest = context.Stages.Furthest(before?.FurthestStage, meeting.HighestStage, meeting.OpportunityStage);
                 var current = meeting with { FurthestStage = furthest };
-                var partition = Tables.SdrPeriodKey(context.Calendar.PeriodOf(current.BookedAt), current.SdrId);
-                touched.Add(partition);
-                meetingWrites.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, MeetingEntities.ToEntity(current, partition)));
+                var period = context.Calendar.PeriodOf(current.BookedAt);
+                latest = latest is { } l && l.CompareTo(period) >= 0 ? l : period;
+                var partition = Tables.SdrPeriodKey(period, current.SdrId);
+                var hash = MeetingEntities.ContentHash(meeting);
+                if (before is not null && before.ContentHash == hash && before.Partition == partition && before.FurthestStage == furthest)
+                {
+                    // The CRM says what it said before: the stored row, its lines and its provenance stand.
+                    unchanged++;
+                    continue;
+                }
 
+                touched.Add(partition);
+                spill.Meetings.Add(PartitionFile(partition, spill.Meetings.Files), current);
                 if (before is not null && !string.Equals(before.Partition, partition, StringComparison.Ordinal))
                 {
                     // The CRM moved the meeting to another SDR or period: it no longer counts where it was.
@@ -166,41 +200,100 @@ public sealed class ExportIngestion(
                     movedOut.Add((before.Partition, meeting.MeetingId));
                 }
 
-                var hash = MeetingEntities.ContentHash(meeting);
                 if (before?.ContentHash != hash)
                 {
                     // A new version of the meeting: keep it, so what was paid from an older one stays readable.
-                    var history = MeetingEntities.ToEntity(current, bucket.Key);
+                    var history = MeetingEntities.ToEntity(current, bucketName);
                     history.RowKey = $"{meeting.MeetingId}|{hash}";
                     history["AppliedPartition"] = partition;
                     historyWrites.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, history));
                 }
 
-                if (before is null || before.Partition != partition || before.FurthestStage != furthest || before.LastModifiedAt != meeting.LastModifiedAt || before.Export != meeting.SourceRef.Export || before.ContentHash != hash)
-                {
-                    indexWrites.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(bucket.Key, meeting.MeetingId)
-                    {
-                        ["Partition"] = partition,
-                        ["FurthestStage"] = furthest,
-                        ["LastModifiedAt"] = meeting.LastModifiedAt,
-                        ["Export"] = meeting.SourceRef.Export,
-                        ["ContentHash"] = hash,
-                    }));
-                }
+                spill.Index.Add(bucket, new MeetingIndexEntry(meeting.MeetingId, partition, furthest, meeting.LastModifiedAt, meeting.SourceRef.Export, hash));
             }
+
+            await TableBatches.SubmitAsync(_history, historyWrites, cancellationToken).ConfigureAwait(false);
+            logger.IngestApplying(exportName, "compared", bucket + 1, spill.Rows.Files);
         }
 
-        // Meetings first, index second: if we fail in between, the retry still sees the old index and does the same work again.
-        await TableBatches.SubmitAsync(_meetings, meetingWrites, cancellationToken).ConfigureAwait(false);
+        for (var file = 0; file < spill.Meetings.Files; file++)
+        {
+            var writes = spill.Meetings.Read(file).Select(m => new TableTransactionAction(TableTransactionActionType.UpsertReplace, MeetingEntities.ToEntity(m, Tables.SdrPeriodKey(context.Calendar.PeriodOf(m.BookedAt), m.SdrId))));
+            await TableBatches.SubmitAsync(_meetings, writes, cancellationToken).ConfigureAwait(false);
+        }
+
+        logger.IngestApplying(exportName, "meetings stored", spill.Meetings.Count, spill.Meetings.Count);
         foreach (var (partition, meetingId) in movedOut)
         {
             // One by one, not batched: a retry may find the row already gone, which must not fail a whole batch.
             await _meetings.DeleteEntityAsync(partition, meetingId, ETag.All, cancellationToken).ConfigureAwait(false);
         }
 
-        await TableBatches.SubmitAsync(_history, historyWrites, cancellationToken).ConfigureAwait(false);
-        await TableBatches.SubmitAsync(_index, indexWrites, cancellationToken).ConfigureAwait(false);
-        return (touched, stale);
+        for (var bucket = 0; bucket < spill.Index.Files; bucket++)
+        {
+            var writes = spill.Index.Read(bucket).Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(MeetingIndex.BucketName(bucket), e.MeetingId)
+            {
+                ["Partition"] = e.Partition,
+                ["FurthestStage"] = e.FurthestStage,
+                ["LastModifiedAt"] = e.LastModifiedAt,
+                ["Export"] = e.Export,
+                ["ContentHash"] = e.ContentHash,
+            }));
+            await TableBatches.SubmitAsync(_index, writes, cancellationToken).ConfigureAwait(false);
+        }
+
+        var queue = new HashSet<string>(touched, StringComparer.Ordinal);
+        foreach (var partition in touched)
+        {
+            var (period, sdrId) = Tables.SplitSdrPeriodKey(partition);
+            if (CompPeriod.Parse(period).Next() is var next && latest is { } last && next.CompareTo(last) <= 0)
+            {
+                queue.Add(Tables.SdrPeriodKey(next, sdrId));
+            }
+        }
+
+        return new Applied(queue, stale, unchanged);
+    }
+
+    /// <summary>Meetings of one partition land in one file, so their writes batch fully.</summary>
+    private static int PartitionFile(string partition, int files) => (int)(MeetingIndex.StableHash(partition) % (uint)files);
+
+    /// <summary>The local files of one ingestion, in a folder of its own under the temp folder; deleted when done.</summary>
+    private sealed class IngestionSpill : IDisposable
+    {
+        private readonly string _folder;
+
+        public IngestionSpill(string runId)
+        {
+            _folder = Path.Combine(Path.GetTempPath(), "compfunctions-ingest", $"{runId}-{Guid.NewGuid():N}");
+            Rows = new Spill<Meeting>(_folder, "rows", MeetingIndex.Buckets, SpillJson.Default.Meeting);
+            Meetings = new Spill<Meeting>(_folder, "meetings", MeetingIndex.Buckets, SpillJson.Default.Meeting);
+            Index = new Spill<MeetingIndexEntry>(_folder, "index", MeetingIndex.Buckets, SpillJson.Default.MeetingIndexEntry);
+        }
+
+        /// <summary>The accepted rows, by index bucket.</summary>
+        public Spill<Meeting> Rows { get; }
+
+        /// <summary>The changed meetings, by partition file.</summary>
+        public Spill<Meeting> Meetings { get; }
+
+        /// <summary>The index entries to write last, by index bucket.</summary>
+        public Spill<MeetingIndexEntry> Index { get; }
+
+        public void Dispose()
+        {
+            Rows.Dispose();
+            Meetings.Dispose();
+            Index.Dispose();
+            try
+            {
+                Directory.Delete(_folder, recursive: true);
+            }
+            catch (IOException)
+            {
+                // best effort: the files are already gone; an empty folder in temp harms nothing
+            }
+        }
     }
 
     private async Task<Dictionary<string, MeetingIndexEntry>> ReadIndexBucketAsync(string bucket, CancellationToken cancellationToken)
@@ -236,6 +329,7 @@ public sealed class ExportIngestion(
             Accepted = report.Accepted,
             Quarantined = report.Quarantined,
             Stale = report.Stale,
+            Unchanged = report.Unchanged,
             ContentSha256 = report.ContentSha256,
             SdrPeriodsQueued = queued,
             Error = report.Error,

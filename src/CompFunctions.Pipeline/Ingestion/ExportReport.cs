@@ -21,6 +21,18 @@ public sealed record ExportReport
     /// <summary>Rows not applied because a newer version of the meeting (by <c>last_modified_at</c>) was already applied.</summary>
     public long Stale { get; init; }
 
+    /// <summary>Accepted rows identical to the version already applied (same content, same SDR and period): not rewritten, not re-evaluated.</summary>
+    public long Unchanged { get; init; }
+
+    /// <summary>
+    /// True when more than <see cref="ListLimit"/> rows were quarantined or stale: the lists hold
+    /// the first ones, the counts above are complete, and every row is still in the export blob.
+    /// </summary>
+    public bool ListsTruncated { get; init; }
+
+    /// <summary>At most this many rows are listed in each of the report's row lists, so a broken file cannot make the report (or the memory) unbounded.</summary>
+    public const int ListLimit = 10_000;
+
     /// <summary>SHA-256 of the export's bytes as read, so a run can be tied to exactly one file content.</summary>
     public string? ContentSha256 { get; init; }
     public string? Error { get; init; }

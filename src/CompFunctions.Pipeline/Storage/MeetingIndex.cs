@@ -8,14 +8,21 @@ public static class MeetingIndex
 {
     public const int Buckets = 64;
 
-    public static string BucketOf(string meetingId)
+    public static string BucketOf(string meetingId) => BucketName(BucketNumberOf(meetingId));
+
+    public static int BucketNumberOf(string meetingId) => (int)(StableHash(meetingId) % Buckets);
+
+    public static string BucketName(int bucket) => "b" + bucket.ToString("D2", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>FNV-1a over the UTF-16 code units: the same on every machine and every run, unlike <see cref="string.GetHashCode()"/>.</summary>
+    public static uint StableHash(string text)
     {
         var hash = 2166136261u;
-        foreach (var c in meetingId)
+        foreach (var c in text)
         {
             hash = (hash ^ c) * 16777619u;
         }
 
-        return "b" + (hash % Buckets).ToString("D2", System.Globalization.CultureInfo.InvariantCulture);
+        return hash;
     }
 }

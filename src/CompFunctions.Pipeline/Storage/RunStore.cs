@@ -29,6 +29,9 @@ public sealed record RunRecord
     public long Accepted { get; init; }
     public long Quarantined { get; init; }
     public long Stale { get; init; }
+
+    /// <summary>Accepted rows that said exactly what the version already applied says: nothing written, nothing re-evaluated.</summary>
+    public long Unchanged { get; init; }
     public string? ContentSha256 { get; init; }
     public int SdrPeriodsQueued { get; init; }
     public string? Error { get; init; }
@@ -52,6 +55,7 @@ public sealed class RunStore(TableServiceClient tables)
             ["Accepted"] = run.Accepted,
             ["Quarantined"] = run.Quarantined,
             ["Stale"] = run.Stale,
+            ["Unchanged"] = run.Unchanged,
             ["ContentSha256"] = run.ContentSha256,
             ["SdrPeriodsQueued"] = run.SdrPeriodsQueued,
             ["Error"] = run.Error,
@@ -97,6 +101,7 @@ public sealed class RunStore(TableServiceClient tables)
         Accepted = e.GetInt64("Accepted") ?? 0,
         Quarantined = e.GetInt64("Quarantined") ?? 0,
         Stale = e.GetInt64("Stale") ?? 0,
+        Unchanged = e.GetInt64("Unchanged") ?? 0,
         ContentSha256 = e.GetString("ContentSha256"),
         SdrPeriodsQueued = e.GetInt32("SdrPeriodsQueued") ?? 0,
         Error = e.GetString("Error"),
