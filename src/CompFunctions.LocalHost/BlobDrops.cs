@@ -16,7 +16,14 @@ public static class BlobDrops
     private static readonly ConcurrentDictionary<string, DateTimeOffset> LastDrop = new(StringComparer.Ordinal);
     private static readonly SemaphoreSlim Gate = new(1, 1);
 
-    public static async Task<BlobContentInfo> DropAsync(BlobContainerClient container, string name, BinaryData content)
+    public static Task<BlobContentInfo> DropAsync(BlobContainerClient container, string name, BinaryData content) =>
+        DropAsync(container, name, blob => blob.UploadAsync(content, overwrite: true));
+
+    /// <summary>Uploads from a stream (a large export is never held in memory).</summary>
+    public static Task<BlobContentInfo> DropAsync(BlobContainerClient container, string name, Stream content) =>
+        DropAsync(container, name, blob => blob.UploadAsync(content, overwrite: true));
+
+    private static async Task<BlobContentInfo> DropAsync(BlobContainerClient container, string name, Func<BlobClient, Task<Response<BlobContentInfo>>> upload)
     {
         await Gate.WaitAsync();
         try
@@ -30,7 +37,7 @@ public static class BlobDrops
                 }
             }
 
-            Response<BlobContentInfo> uploaded = await container.GetBlobClient(name).UploadAsync(content, overwrite: true);
+            var uploaded = await upload(container.GetBlobClient(name));
             LastDrop[key] = uploaded.Value.LastModified;
             return uploaded.Value;
         }

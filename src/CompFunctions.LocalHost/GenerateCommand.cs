@@ -7,7 +7,7 @@ namespace CompFunctions.LocalHost;
 /// <c>generate</c> and <c>next-night</c>: write a realistic export of any size, or the export of the
 /// night after a given one, for load tests and benchmarks (see <see cref="ExportGenerator"/>).
 /// </summary>
-internal static class GenerateCommand
+public static class GenerateCommand
 {
     public const string Usage = """
         generate --out PATH [--rows 100000] [--sdrs 500] [--days 90] [--as-of 2026-11-26] [--seed 1]
@@ -54,7 +54,7 @@ internal static class GenerateCommand
     }
 
     /// <summary><c>--name value</c> pairs; a missing or malformed value fails with a message that names the option.</summary>
-    internal sealed class Options
+    public sealed class Options
     {
         private readonly Dictionary<string, string> _values = new(StringComparer.Ordinal);
 

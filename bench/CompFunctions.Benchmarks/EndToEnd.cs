@@ -1,0 +1,170 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using CompFunctions.LocalHost;
+using CompFunctions.Pipeline;
+using CompFunctions.Pipeline.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CompFunctions.Benchmarks;
+
+/// <summary>
+/// The local host (the same services and trigger engine the Functions host runs) against a
+/// private Azurite in a temporary folder, for one benchmark and thrown away after it.
+/// </summary>
+internal sealed class BenchHost : IAsyncDisposable
+{
+    private readonly string _folder;
+    private readonly Azurite _azurite;
+
+    private BenchHost(string folder, Azurite azurite, WebApplication app, string url)
+    {
+        _folder = folder;
+        _azurite = azurite;
+        App = app;
+        Url = url;
+    }
+
+    public WebApplication App { get; }
+
+    public string Url { get; }
+
+    public string Folder => _folder;
+
+    public T Get<T>() where T : notnull => App.Services.GetRequiredService<T>();
+
+    public static async Task<BenchHost> StartAsync(TextWriter log)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "compfunctions-bench-" + Guid.NewGuid().ToString("N")[..8]);
+        var azurite = await Azurite.StartAsync(AzuritePorts.Free(), Path.Combine(folder, "azurite"), TextWriter.Null, CancellationToken.None);
+        var url = $"http://127.0.0.1:{AzuritePorts.Free().Blob}";
+        var app = LocalHostApp.Build([], new Dictionary<string, string?>
+        {
+            [Bindings.StorageConnection] = azurite.ConnectionString,
+            ["Urls"] = url,
+            ["Logging:LogLevel:Default"] = "Warning",
+        });
+        await app.StartAsync();
+        await log.WriteLineAsync($"Azurite on {azurite.Ports.Blob}/{azurite.Ports.Queue}/{azurite.Ports.Table}, local host on {url}, data in {folder}.");
+        await PipelineWaits.PublishSamplePoliciesAsync(app.Services.GetRequiredService<BlobServiceClient>(), RepositoryRoot.Find(), TimeSpan.FromMinutes(2));
+        return new BenchHost(folder, azurite, app, url);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await LocalHostApp.StopAsync(App);
+            await App.DisposeAsync();
+        }
+        finally
+        {
+            await _azurite.DisposeAsync();
+            try
+            {
+                Directory.Delete(_folder, recursive: true);
+            }
+            catch (IOException)
+            {
+                // best effort
+            }
+        }
+    }
+}
+
+/// <summary>
+/// <c>e2e --rows N [--changed 0.01] [--seed 1]</c>: three nights through the whole pipeline —
+/// the first (everything new), the same export again (nothing changed) and the next night
+/// (a share of rows changed) — each from "export dropped" to "every queued SDR period evaluated",
+/// with wall time, storage transactions and the process's peak working set.
+/// </summary>
+internal static class EndToEnd
+{
+    public static async Task<int> RunAsync(string[] args, TextWriter output)
+    {
+        var options = GenerateCommand.Options.Parse(args);
+        var generator = new GeneratorOptions { Rows = options.Int("rows", 100_000), Seed = options.Int("seed", 1) };
+        var changed = options.Double("changed", 0.01);
+        await using var host = await BenchHost.StartAsync(output);
+
+        var first = Path.Combine(host.Folder, "night-1.csv");
+        var next = Path.Combine(host.Folder, "night-2.csv");
+        await using (var writer = new StreamWriter(first, false, new UTF8Encoding(false), 1 << 16))
+        {
+            await ExportGenerator.WriteAsync(writer, generator);
+        }
+
+        using (var reader = new StreamReader(first))
+        await using (var writer = new StreamWriter(next, false, new UTF8Encoding(false), 1 << 16))
+        {
+            await ExportGenerator.NextNightAsync(reader, writer, changed, generator.Seed + 1, generator.AsOf);
+        }
+
+        await output.WriteLineAsync($"Generated {generator.Rows:N0} rows ({new FileInfo(first).Length / 1e6:0.0} MB), {generator.Sdrs} SDRs, {generator.Days} days, seed {generator.Seed}.");
+        await output.WriteLineAsync();
+        await output.WriteLineAsync("| night | rows | wall time | rows/s | storage transactions | per 1,000 rows | unchanged rows | SDR periods evaluated | peak working set |");
+        await output.WriteLineAsync("|---|---:|---:|---:|---|---:|---:|---:|---:|");
+        var baseline = await NightAsync(host, "first night", "bench/night-1.csv", first, generator.Rows, output, null);
+        await NightAsync(host, "same export again", "bench/night-1-again.csv", first, generator.Rows, output, baseline);
+        await NightAsync(host, $"{changed:P0} of rows changed", "bench/night-2.csv", next, generator.Rows, output, baseline);
+        return 0;
+    }
+
+    private static async Task<TimeSpan> NightAsync(BenchHost host, string night, string blobName, string file, int rows, TextWriter output, TimeSpan? baseline)
+    {
+        var exports = host.Get<BlobServiceClient>().GetBlobContainerClient(Bindings.ExportsContainer);
+        GC.Collect();
+        using var memory = new PeakWorkingSet();
+        var uploaded = await BlobDrops.DropAsync(exports, blobName, File.OpenRead(file));
+
+        // The clock and the count start once the export is in place: "export dropped → every statement readable".
+        var transactions = host.Get<StorageTransactions>();
+        var before = transactions.Snapshot();
+        var clock = Stopwatch.StartNew();
+        var run = await PipelineWaits.ForRunAsync(host.Get<RunStore>(), host.Get<TableServiceClient>(), RunIds.Of(blobName, uploaded.ETag), TimeSpan.FromMinutes(30));
+        clock.Stop();
+        var spent = transactions.Snapshot() - before;
+        var c = CultureInfo.InvariantCulture;
+        var ratio = baseline is { } b ? string.Format(c, " ({0:P1} of the first)", clock.Elapsed / b) : "";
+        await output.WriteLineAsync(string.Format(c,
+            "| {0} | {1:N0} | {2:0.0} s{3} | {4:N0} | {5} | {6:0.00} | {7:N0} | {8:N0} | {9:N0} MB |",
+            night, rows, clock.Elapsed.TotalSeconds, ratio, rows / clock.Elapsed.TotalSeconds, spent, spent.Total * 1000.0 / rows, run.Unchanged, run.SdrPeriodsQueued, memory.PeakBytes / 1e6));
+        return clock.Elapsed;
+    }
+}
+
+/// <summary>Samples the process's working set every 50 ms while alive; the peak seen (and the one the OS recorded since start, if lower, is not reset).</summary>
+internal sealed class PeakWorkingSet : IDisposable
+{
+    private readonly Timer _timer;
+    private long _peak;
+
+    public PeakWorkingSet()
+    {
+        _timer = new Timer(_ => Sample(), null, TimeSpan.Zero, TimeSpan.FromMilliseconds(50));
+    }
+
+    public long PeakBytes
+    {
+        get
+        {
+            Sample();
+            return Interlocked.Read(ref _peak);
+        }
+    }
+
+    private void Sample()
+    {
+        using var process = Process.GetCurrentProcess();
+        var now = process.WorkingSet64;
+        long seen;
+        while (now > (seen = Interlocked.Read(ref _peak)) && Interlocked.CompareExchange(ref _peak, now, seen) != seen)
+        {
+        }
+    }
+
+    public void Dispose() => _timer.Dispose();
+}

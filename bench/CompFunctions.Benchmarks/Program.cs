@@ -1,0 +1,35 @@
+using BenchmarkDotNet.Running;
+using CompFunctions.Benchmarks;
+using CompFunctions.LocalHost;
+
+// dotnet run -c Release --project bench/CompFunctions.Benchmarks -- core                  BenchmarkDotNet: evaluation per meeting
+// dotnet run -c Release --project bench/CompFunctions.Benchmarks -- e2e --rows 100000     three nights through the pipeline on Azurite
+// dotnet run -c Release --project bench/CompFunctions.Benchmarks -- statements            one statement under 50 concurrent clients
+const string usage = """
+    core [BenchmarkDotNet options]
+    e2e [--rows 100000] [--changed 0.01] [--seed 1]
+    statements [--lines 1000] [--clients 50] [--seconds 15]
+    """;
+var command = args.Length > 0 ? args[0] : "";
+var rest = args.Length > 0 ? args[1..] : args;
+try
+{
+    switch (command)
+    {
+        case "core":
+            BenchmarkRunner.Run<CoreEvaluationBenchmark>(args: rest);
+            return 0;
+        case "e2e":
+            return await EndToEnd.RunAsync(rest, Console.Out);
+        case "statements":
+            return await StatementLoad.RunAsync(rest, Console.Out);
+        default:
+            await Console.Error.WriteLineAsync("Usage:\n" + usage);
+            return 2;
+    }
+}
+catch (ArgumentException ex)
+{
+    await Console.Error.WriteLineAsync($"{ex.Message}\nUsage:\n{usage}");
+    return 2;
+}
