@@ -32,12 +32,13 @@ public sealed record FunnelRow(
 /// <summary>
 /// The live policy measured on one period: what the statements pay (<see cref="Spend"/>, which is
 /// <see cref="PaidForMeetings"/> + <see cref="PeriodLines"/> + <see cref="Adjustments"/> to the
-/// cent), the funnel of the paid meetings in total and split by qualification path, segment and
+/// cent) as of the local day <see cref="AsOf"/>, the funnel of the paid meetings in total and split by qualification path, segment and
 /// SDR, and each team's spend against its budget. <see cref="Warnings"/> holds what finance must
 /// act on (a budget exceeded or on course to be); <see cref="Notes"/> what was left out and why.
 /// </summary>
 public sealed record PeriodMeasure(
     string Period,
+    DateOnly AsOf,
     string Currency,
     decimal Spend,
     decimal PaidForMeetings,
@@ -124,6 +125,7 @@ public static class PolicyMeasure
 
         return new PeriodMeasure(
             period.ToString(),
+            today,
             currency.Code,
             lines.Sum(l => l.Amount.Amount),
             rows.Sum(r => r.Pay),
