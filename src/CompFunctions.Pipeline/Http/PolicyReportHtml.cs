@@ -30,7 +30,8 @@ public static class PolicyReportHtml
         table { width: 100%; border-collapse: collapse; margin: .3rem 0 .8rem; font-size: .85rem; }
         th, td { padding: .2rem .4rem; border-bottom: 1px solid #d0d7de; text-align: left; vertical-align: top; }
         th.n, td.n { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
-        tr.total td { font-weight: 700; border-top: 2px solid #1b1f23; }
+        tr.total td { font-weight: 700; border-top: 2px solid #1b1f23; } td:first-child { white-space: nowrap; }
+        section.changes td:nth-child(n+6) { min-width: 14rem; }
         svg { display: block; margin: .4rem 0 .8rem; max-width: 100%; height: auto; }
         svg text { font: 12px system-ui, sans-serif; fill: #1b1f23; } svg text.value { fill: #57606a; } svg text.head { font-weight: 700; }
         .bar.cost { fill: #0969da; } .bar.won { fill: #1a7f37; } .bar.spend { fill: #0969da; } .bar.projected { fill: #9ecbff; }
@@ -65,6 +66,11 @@ public static class PolicyReportHtml
             Measure(html, measure);
         }
 
+        if (report.Comparison is { } detail)
+        {
+            Changes(html, detail);
+        }
+
         html.Append(C, $"""
             <footer>Generated {report.GeneratedAt.ToUniversalTime().ToString("yyyy-MM-dd HH:mm", C)} UTC. Amounts are exact sums of payout lines, each rounded once to the cent.</footer>
             </body></html>
@@ -76,12 +82,11 @@ public static class PolicyReportHtml
     private static void Comparison(StringBuilder html, ComparisonResult comparison)
     {
         var policies = comparison.Policies;
-        var baseline = policies.FirstOrDefault()?.Policy ?? "";
         html.Append("<section class=\"comparison\"><h2>Cost against closed-won revenue, by policy</h2>\n");
         html.Append("<p class=\"note\">The same meetings priced under each policy. Closed-won revenue is what those meetings' deals brought in; the cost is what each policy would pay the SDRs for them.</p>\n");
         CostChart(html, policies);
         html.Append("""
-            <table><thead><tr><th>Policy</th><th class="n">Cost</th><th class="n">Meetings paid</th><th class="n">Qualified</th><th class="n">Per paid meeting</th><th class="n">Per qualified meeting</th><th class="n">Per opportunity</th><th class="n">Per pipeline $</th><th class="n">Per closed-won $</th></tr></thead><tbody>
+            <table><thead><tr><th>Policy</th><th class="n">Cost</th><th class="n">Paid</th><th class="n">Qualified</th><th class="n">Per paid</th><th class="n">Per qualified</th><th class="n">Per opportunity</th><th class="n">Per pipeline $</th><th class="n">Per won $</th></tr></thead><tbody>
 
             """);
         foreach (var p in policies)
@@ -90,8 +95,14 @@ public static class PolicyReportHtml
             html.Append('\n');
         }
 
-        html.Append("</tbody></table>\n");
-        html.Append(C, $"<h3>Meetings whose pay changes against {E(baseline)}</h3>\n");
+        html.Append("</tbody></table>\n</section>\n");
+    }
+
+    /// <summary>Every meeting a policy pays differently than the first one, with both verdicts.</summary>
+    private static void Changes(StringBuilder html, ComparisonResult comparison)
+    {
+        var baseline = comparison.Policies.FirstOrDefault()?.Policy ?? "";
+        html.Append(C, $"<section class=\"changes\"><h2>Meetings whose pay changes against {E(baseline)}</h2>\n");
         if (comparison.Changes.Count == 0)
         {
             html.Append("<p class=\"note\">None: every policy pays every meeting the same.</p>\n");
@@ -178,7 +189,7 @@ public static class PolicyReportHtml
     /// <summary>Per team: the spend so far, the projection to the month's end behind it, and the budget as a red line.</summary>
     private static void BudgetChart(StringBuilder html, IReadOnlyList<BudgetCheck> budgets)
     {
-        const int row = 34;
+        const int row = 44;
         var height = 30 + budgets.Count * row;
         var scale = Math.Max(1m, budgets.Select(b => Math.Max(b.Budget, Math.Max(b.Spend, b.Projected ?? 0m))).Max() * 1.1m);
         html.Append(C, $"""<svg class="chart budget" xmlns="http://www.w3.org/2000/svg" width="{ChartWidth}" height="{height}" viewBox="0 0 {ChartWidth} {height}" role="img" aria-label="Spend against budget, by team"><title>Spend against budget, by team</title>""");
@@ -195,7 +206,8 @@ public static class PolicyReportHtml
             }
 
             var x = LabelWidth + Width(b.Budget, scale);
-            Bar(html, "bar spend", y + 2, b.Spend, scale, 16, $"{A(b.Spend)} of {A(b.Budget)} {b.Currency}" + (b.Projected is { } p && b.DaysElapsed < b.DaysInPeriod ? $", projected {A(p)}" : ""), labelX: LabelWidth + Math.Max(Width(b.Spend, scale), Width(Math.Max(b.Budget, b.Projected ?? 0m), scale)) + 6);
+            var projection = b.Projected is { } p && b.DaysElapsed < b.DaysInPeriod ? $", {A(p)} projected" : "";
+            Bar(html, "bar spend", y + 2, b.Spend, scale, 16, $"{A(b.Spend)} spent{projection}, budget {A(b.Budget)} {b.Currency}", labelY: y + 33, labelX: LabelWidth);
             html.Append(C, $"""<line class="limit" x1="{x}" x2="{x}" y1="{y - 2}" y2="{y + 22}"><title>{E($"budget {A(b.Budget)} {b.Currency}")}</title></line>""");
             html.Append('\n');
         }
@@ -236,7 +248,7 @@ public static class PolicyReportHtml
 
     private static void FunnelTable(StringBuilder html, string dimension, IReadOnlyList<FunnelRow> rows, FunnelRow total, string currency)
     {
-        html.Append(C, $"""<table><thead><tr><th>{E(dimension)}</th><th class="n">Meetings</th><th class="n">Paid</th><th class="n">Cost ({E(currency)})</th><th class="n">SAO</th><th class="n">Opportunity</th><th class="n">Closed won</th><th class="n">Pipeline</th><th class="n">Revenue</th><th class="n">Pipeline per $</th><th class="n">Revenue per $</th></tr></thead><tbody>""");
+        html.Append(C, $"""<table><thead><tr><th>{E(dimension)}</th><th class="n">Meetings</th><th class="n">Paid</th><th class="n">Cost ({E(currency)})</th><th class="n">SAO</th><th class="n">Opp.</th><th class="n">Won</th><th class="n">Pipeline</th><th class="n">Revenue</th><th class="n">Pipeline per $</th><th class="n">Won per $</th></tr></thead><tbody>""");
         html.Append('\n');
         foreach (var r in rows.Append(total))
         {
@@ -259,10 +271,11 @@ public static class PolicyReportHtml
         html.Append('\n');
     }
 
-    private static void Bar(StringBuilder html, string cls, int y, decimal value, decimal scale, int height, string label, int? labelX = null)
+    /// <summary>A bar from the label column, with its value as a tooltip and as text after it (or where <paramref name="labelX"/>, <paramref name="labelY"/> say).</summary>
+    private static void Bar(StringBuilder html, string cls, int y, decimal value, decimal scale, int height, string label, int? labelX = null, int? labelY = null)
     {
         var width = Width(value, scale);
-        html.Append(C, $"""<rect class="{cls}" x="{LabelWidth}" y="{y}" width="{width}" height="{height}"><title>{E(label)}</title></rect><text class="value" x="{labelX ?? LabelWidth + width + 6}" y="{y + height - 3}">{E(label)}</text>""");
+        html.Append(C, $"""<rect class="{cls}" x="{LabelWidth}" y="{y}" width="{width}" height="{height}"><title>{E(label)}</title></rect><text class="value" x="{labelX ?? LabelWidth + width + 6}" y="{labelY ?? y + height - 3}">{E(label)}</text>""");
         html.Append('\n');
     }
 
