@@ -38,6 +38,8 @@ public sealed class CompareTests(PipelineFixture pipeline)
 
         using var response = await pipeline.Http.PostAsJsonAsync("/api/compare", new { periods = new[] { "2026-11" }, plans = new[] { "sdr-2026", "pay-per-sao", "pay-on-pipeline" } });
         var result = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        using var page = await pipeline.Http.PostAsJsonAsync("/api/compare?format=html", new { periods = new[] { "2026-11" }, plans = new[] { "sdr-2026", "pay-per-sao", "pay-on-pipeline" } });
+        Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var policies = result.GetProperty("policies").EnumerateArray().ToDictionary(p => p.GetProperty("policy").GetString()!);
