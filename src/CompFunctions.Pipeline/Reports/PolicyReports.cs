@@ -50,6 +50,7 @@ public sealed class PolicyReports(LedgerReader ledger, PolicyStore policies, Eva
     public async Task<PeriodMeasure> MeasureAsync(CompPeriod period, CancellationToken cancellationToken)
     {
         var meetings = await ledger.MeetingsAsync(period, cancellationToken).ConfigureAwait(false);
+        // Only the statements' lines and nets are measured; whether the month is locked does not change them.
         var statements = await ledger.StatementsAsync(period, Statement.Open, cancellationToken).ConfigureAwait(false);
         var today = context.Calendar.LocalDate(clock.GetUtcNow());
         return PolicyMeasure.Measure(period, meetings, statements, options.Value.TeamBudgets(), today, context.Stages);
