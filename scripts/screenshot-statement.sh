@@ -6,9 +6,6 @@ cd "$(dirname "$0")/.."
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 dotnet run --project src/CompFunctions.LocalHost -- demo --save-html "$out/statement.html" > "$out/demo.log"
-chromium --headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking \
-  --disable-component-update --disable-sync --user-data-dir="$out/profile" \
-  --hide-scrollbars --window-size=1000,2050 --screenshot="$PWD/docs/sample-statement.png" \
-  "file://$out/statement.html" 2> "$out/chromium.log"
+scripts/chromium-screenshot.sh "$out/statement.html" "$PWD/docs/sample-statement.png" 2050
 cp "$out/statement.html" docs/sample-statement.html
 echo "docs/sample-statement.png and docs/sample-statement.html written"

@@ -6,7 +6,7 @@ using Microsoft.Azure.Functions.Worker;
 namespace CompFunctions.Functions;
 
 /// <summary>The HTTP routes finance calls (function key), and the anonymous health probe.</summary>
-public sealed class HttpFunctions(StatementEndpoints statements, MeetingEndpoints meetings, PeriodEndpoints periods, CompareEndpoints compare, HealthEndpoint health)
+public sealed class HttpFunctions(StatementEndpoints statements, MeetingEndpoints meetings, PeriodEndpoints periods, CompareEndpoints compare, MeasureEndpoints measure, HealthEndpoint health)
 {
     [Function(Bindings.Functions.GetStatement)]
     public Task<IResult> GetStatement(
@@ -43,6 +43,12 @@ public sealed class HttpFunctions(StatementEndpoints statements, MeetingEndpoint
     public Task<IResult> ComparePolicies(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = Bindings.CompareRoute)] HttpRequest request) =>
         compare.CompareAsync(request, request.HttpContext.RequestAborted);
+
+    [Function(Bindings.Functions.MeasurePolicy)]
+    public Task<IResult> MeasurePolicy(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = Bindings.MeasureRoute)] HttpRequest request,
+        string period) =>
+        measure.GetAsync(request, period, request.HttpContext.RequestAborted);
 
     [Function(Bindings.Functions.Health)]
     public Task<IResult> Health(

@@ -83,6 +83,8 @@ public static class LocalHostApp
             periods.ReplayAsync(period, http.RequestAborted));
         api.MapPost(Bindings.CompareRoute, (CompareEndpoints compare, HttpContext http) =>
             compare.CompareAsync(http.Request, http.RequestAborted));
+        api.MapGet(Bindings.MeasureRoute, (string period, MeasureEndpoints measure, HttpContext http) =>
+            measure.GetAsync(http.Request, period, http.RequestAborted));
         api.MapGet(Bindings.HealthRoute, (HealthEndpoint health, HttpContext http) => health.GetAsync(http.RequestAborted));
         return app;
     }

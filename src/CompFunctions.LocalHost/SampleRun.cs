@@ -1,5 +1,4 @@
 using System.Globalization;
-using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using CompFunctions.Pipeline;
 using CompFunctions.Pipeline.Http;
@@ -25,45 +24,27 @@ internal static class SampleRun
     {
         var saveHtml = Array.IndexOf(args, "--save-html") is var at and >= 0 && at + 1 < args.Length ? args[at + 1] : null;
         args = saveHtml is null ? args : [.. args[..Array.IndexOf(args, "--save-html")], .. args[(Array.IndexOf(args, "--save-html") + 2)..]];
-        var root = RepositoryRoot.Find();
-        await using var azurite = await Azurite.StartAsync(AzuritePorts.Default, Path.Combine(root, ".azurite"), output, CancellationToken.None);
-        var app = LocalHostApp.Build(args, new Dictionary<string, string?> { [Bindings.StorageConnection] = azurite.ConnectionString });
-        await app.StartAsync();
-        try
+        await using var session = await LocalSession.StartAsync(args, output);
+        foreach (var report in await PipelineWaits.PublishSamplePoliciesAsync(session.Services.GetRequiredService<BlobServiceClient>(), session.Root, Deadline))
         {
-            await output.WriteLineAsync($"Local host: listening on {LocalHostApp.DefaultUrl}.");
-            var services = app.Services;
-            foreach (var report in await PipelineWaits.PublishSamplePoliciesAsync(services.GetRequiredService<BlobServiceClient>(), root, Deadline))
-            {
-                await output.WriteLineAsync($"Policy: {Bindings.ConfigContainer}/{report.Document} → {report.Kind} {report.Id} v{report.Version}, {report.Status.Replace('_', ' ')}.");
-            }
-
-
-            var name = $"samples/{DateTime.UtcNow:yyyy/MM/dd/HHmmss}/meetings.csv";
-            var exports = services.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(Bindings.ExportsContainer);
-            var uploaded = await BlobDrops.DropAsync(exports, name, await BinaryData.FromStreamAsync(File.OpenRead(Path.Combine(root, PipelineWaits.SampleExport))));
-            await output.WriteLineAsync($"Export: dropped {PipelineWaits.SampleExport} as {Bindings.ExportsContainer}/{name}; waiting for the pipeline...");
-            var run = await PipelineWaits.ForRunAsync(services.GetRequiredService<RunStore>(), services.GetRequiredService<TableServiceClient>(), RunIds.Of(name, uploaded.ETag), Deadline);
-            await output.WriteLineAsync($"Run {run.RunId}: {run.Status}; {run.RowsRead} rows read, {run.Accepted} accepted ({run.Unchanged} unchanged since the last run), {run.Quarantined} quarantined, {run.SdrPeriodsQueued} SDR periods queued. Report: {run.Report}");
-
-            using var http = new HttpClient { BaseAddress = new Uri(LocalHostApp.DefaultUrl) };
-            var statement = await PipelineWaits.ForStatementAsync(http, Period, SdrId, Deadline);
-            Print(statement, output);
-            if (saveHtml is not null)
-            {
-                await File.WriteAllTextAsync(saveHtml, await http.GetStringAsync($"/api/statements/{Period}/{SdrId}?format=html"));
-                await output.WriteLineAsync($"Saved the printable statement to {saveHtml}.");
-            }
-
-            await output.WriteLineAsync();
-            await output.WriteLineAsync($"The same statement as JSON: curl {LocalHostApp.DefaultUrl}/api/statements/{Period}/{SdrId} (while the host runs: dotnet run --project src/CompFunctions.LocalHost)");
-            return 0;
+            await output.WriteLineAsync($"Policy: {Bindings.ConfigContainer}/{report.Document} → {report.Kind} {report.Id} v{report.Version}, {report.Status.Replace('_', ' ')}.");
         }
-        finally
+
+        var name = $"samples/{DateTime.UtcNow:yyyy/MM/dd/HHmmss}/meetings.csv";
+        await session.DropSampleExportAsync(name, Deadline, output);
+
+        using var http = new HttpClient { BaseAddress = new Uri(LocalHostApp.DefaultUrl) };
+        var statement = await PipelineWaits.ForStatementAsync(http, Period, SdrId, Deadline);
+        Print(statement, output);
+        if (saveHtml is not null)
         {
-            await LocalHostApp.StopAsync(app);
-            await app.DisposeAsync();
+            await File.WriteAllTextAsync(saveHtml, await http.GetStringAsync($"/api/statements/{Period}/{SdrId}?format=html"));
+            await output.WriteLineAsync($"Saved the printable statement to {saveHtml}.");
         }
+
+        await output.WriteLineAsync();
+        await output.WriteLineAsync($"The same statement as JSON: curl {LocalHostApp.DefaultUrl}/api/statements/{Period}/{SdrId} (while the host runs: dotnet run --project src/CompFunctions.LocalHost)");
+        return 0;
     }
 
     private static void Print(StatementDocument s, TextWriter output)

@@ -41,6 +41,7 @@ public static class Bindings
     public const string LockRoute = "periods/{period}/lock";
     public const string ReplayRoute = "periods/{period}/replay";
     public const string CompareRoute = "compare";
+    public const string MeasureRoute = "measure/{period}";
     public const string HealthRoute = "health";
 
     /// <summary>Function names, shared so both hosts log and report the same names.</summary>
@@ -52,6 +53,7 @@ public static class Bindings
         public const string LockPeriod = "LockPeriod";
         public const string ReplayPeriod = "ReplayPeriod";
         public const string ComparePolicies = "ComparePolicies";
+        public const string MeasurePolicy = "MeasurePolicy";
         public const string EvaluateSdrPeriod = "EvaluateSdrPeriod";
         public const string GetStatement = "GetStatement";
         public const string GetPayrollSummary = "GetPayrollSummary";

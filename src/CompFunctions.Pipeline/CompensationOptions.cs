@@ -1,5 +1,7 @@
 using System.ComponentModel.DataAnnotations;
+using CompFunctions.Core.Comparison;
 using CompFunctions.Core.Meetings;
+using CompFunctions.Core.Money;
 using CompFunctions.Core.Periods;
 using Microsoft.Extensions.Options;
 
@@ -39,6 +41,38 @@ public sealed class CompensationOptions
 
     [Required]
     public NightlyCheckOptions NightlyCheck { get; set; } = new();
+
+    /// <summary>
+    /// Spend budgets per team (the key is the team's name, e.g. <c>Compensation:Budgets:all:Monthly</c>).
+    /// Checked by <c>GET /api/measure/{period}</c>; none by default.
+    /// </summary>
+    public Dictionary<string, BudgetOptions> Budgets { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The budgets as the core checks them (call after validation).</summary>
+    public IReadOnlyList<TeamBudget> TeamBudgets() => Budgets
+        .OrderBy(b => b.Key, StringComparer.Ordinal)
+        .Select(b => new TeamBudget(
+            b.Key,
+            Currency.Parse(b.Value.Currency),
+            b.Value.Monthly,
+            b.Value.Periods.ToDictionary(p => CompPeriod.Parse(p.Key), p => p.Value),
+            [.. b.Value.Sdrs]))
+        .ToArray();
+}
+
+/// <summary>
+/// One team's budget for SDR pay: <see cref="Monthly"/> for every month, <see cref="Periods"/> for
+/// the months that differ (<c>"2026-12": 3000</c>); the SDRs it covers, or every SDR when none are listed.
+/// </summary>
+public sealed class BudgetOptions
+{
+    public string Currency { get; set; } = "USD";
+
+    public decimal? Monthly { get; set; }
+
+    public Dictionary<string, decimal> Periods { get; set; } = [];
+
+    public List<string> Sdrs { get; set; } = [];
 }
 
 public sealed class NightlyCheckOptions
@@ -79,6 +113,52 @@ public sealed class CompensationOptionsValidator : IValidateOptions<Compensation
             failures.Add($"Compensation:Stages: {ex.Message}");
         }
 
+        failures.AddRange(BudgetProblems(options.Budgets));
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static IEnumerable<string> BudgetProblems(Dictionary<string, BudgetOptions> budgets)
+    {
+        foreach (var (team, budget) in budgets)
+        {
+            var at = $"Compensation:Budgets:{team}";
+            if (!Identifier.IsValid(team))
+            {
+                yield return $"{at}: the team name '{team}' {Identifier.Describe(team)}.";
+            }
+
+            if (!Currency.TryParse(budget.Currency, out _))
+            {
+                yield return $"{at}:Currency '{budget.Currency}' is not an ISO 4217 code (three letters, e.g. USD).";
+            }
+
+            if (budget.Monthly is null && budget.Periods.Count == 0)
+            {
+                yield return $"{at}: give a Monthly amount or Periods (e.g. {at}:Periods:2026-12 = 3000).";
+            }
+
+            if (budget.Monthly < 0)
+            {
+                yield return $"{at}:Monthly must not be negative.";
+            }
+
+            foreach (var (period, amount) in budget.Periods)
+            {
+                if (!CompPeriod.TryParse(period, out _))
+                {
+                    yield return $"{at}:Periods: '{period}' is not a month in the form YYYY-MM.";
+                }
+
+                if (amount < 0)
+                {
+                    yield return $"{at}:Periods:{period} must not be negative.";
+                }
+            }
+
+            foreach (var sdr in budget.Sdrs.Where(s => !Identifier.IsValid(s)))
+            {
+                yield return $"{at}:Sdrs: '{sdr}' {Identifier.Describe(sdr)}.";
+            }
+        }
     }
 }

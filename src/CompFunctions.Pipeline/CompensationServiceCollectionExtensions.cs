@@ -8,6 +8,7 @@ using CompFunctions.Pipeline.Http;
 using CompFunctions.Pipeline.Ingestion;
 using CompFunctions.Pipeline.Monitoring;
 using CompFunctions.Pipeline.Policies;
+using CompFunctions.Pipeline.Reports;
 using CompFunctions.Pipeline.Storage;
 using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
@@ -69,7 +70,10 @@ public static class CompensationServiceCollectionExtensions
         services.AddSingleton<PolicyDocumentIngestion>();
         services.AddSingleton<StatementEndpoints>();
         services.AddSingleton<MeetingEndpoints>();
+        services.AddSingleton<LedgerReader>();
+        services.AddSingleton<PolicyReports>();
         services.AddSingleton<CompareEndpoints>();
+        services.AddSingleton<MeasureEndpoints>();
         services.AddSingleton<NightlyExportCheck>();
         services.AddSingleton<HealthEndpoint>();
         services.AddHostedService<StorageInitializer>();

@@ -1,10 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Azure.Data.Tables;
 using CompFunctions.LocalHost;
 using CompFunctions.Pipeline.Policies;
-using CompFunctions.Pipeline.Storage;
 using Xunit;
 
 namespace CompFunctions.IntegrationTests;
@@ -15,23 +13,9 @@ public sealed class CompareTests(PipelineFixture pipeline)
     private async Task PublishAsync(string name) =>
         Assert.NotEqual(PolicyDocumentStatus.Rejected, (await PipelineWaits.PublishPolicyAsync(pipeline.Blobs, name, await File.ReadAllTextAsync(Path.Combine(pipeline.Root, "samples/comp-config", name)), PipelineFixture.Deadline)).Status);
 
-    private async Task<SortedDictionary<string, string>> LedgerAsync()
-    {
-        var rows = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (var table in new[] { Tables.PayoutLines, Tables.Verdicts, Tables.Meetings, Tables.Periods })
-        {
-            // The sample's SDRs only: other tests' work may still be landing in their own partitions.
-            await foreach (var e in pipeline.Tables.GetTableClient(table).QueryAsync<TableEntity>(e => e.PartitionKey.CompareTo("2026-10|sdr-") >= 0 && e.PartitionKey.CompareTo("2026-11|sdr-zzz") < 0))
-            {
-                if (e.PartitionKey.Contains("|sdr-", StringComparison.Ordinal))
-                {
-                    rows[$"{table}/{e.PartitionKey}/{e.RowKey}"] = e.ETag.ToString();
-                }
-            }
-        }
-
-        return rows;
-    }
+    // The sample's SDRs only: other tests' work may still be landing in their own partitions.
+    private Task<SortedDictionary<string, string>> LedgerAsync() =>
+        LedgerSnapshot.TakeAsync(pipeline.Tables, "2026-10|sdr-", "2026-11|sdr-zzz", partition => partition.Contains("|sdr-", StringComparison.Ordinal));
 
     [Fact]
     public async Task Comparing_plans_on_the_sample_reports_each_policy_and_leaves_the_ledger_untouched()
@@ -54,6 +38,8 @@ public sealed class CompareTests(PipelineFixture pipeline)
 
         using var response = await pipeline.Http.PostAsJsonAsync("/api/compare", new { periods = new[] { "2026-11" }, plans = new[] { "sdr-2026", "pay-per-sao", "pay-on-pipeline" } });
         var result = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        using var page = await pipeline.Http.PostAsJsonAsync("/api/compare?format=html", new { periods = new[] { "2026-11" }, plans = new[] { "sdr-2026", "pay-per-sao", "pay-on-pipeline" } });
+        Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var policies = result.GetProperty("policies").EnumerateArray().ToDictionary(p => p.GetProperty("policy").GetString()!);

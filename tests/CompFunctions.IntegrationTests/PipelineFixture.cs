@@ -67,6 +67,10 @@ public sealed class PipelineFixture : IAsyncLifetime
             [Bindings.StorageConnection] = _azurite.ConnectionString,
             ["Urls"] = url,
             ["Compensation:NightlyCheck:Schedule"] = "*/5 * * * * *",
+            // MeasureTests' team: its two SDRs spend 1,030.00 in 2026-11, over this budget whatever the date.
+            ["Compensation:Budgets:it-measure:Monthly"] = "1000.00",
+            ["Compensation:Budgets:it-measure:Sdrs:0"] = "it-measure-a",
+            ["Compensation:Budgets:it-measure:Sdrs:1"] = "it-measure-b",
             ["Logging:LogLevel:Default"] = "Warning",
             ["LocalHost:FunctionKey"] = FunctionKey,
             ["LocalHost:AdminKey"] = AdminKey,

@@ -1,10 +1,8 @@
 using System.Text.Json;
-using Azure.Data.Tables;
 using CompFunctions.Core.Comparison;
-using CompFunctions.Core.Evaluation;
 using CompFunctions.Core.Meetings;
 using CompFunctions.Core.Periods;
-using CompFunctions.Pipeline.Storage;
+using CompFunctions.Pipeline.Reports;
 using Microsoft.AspNetCore.Http;
 
 namespace CompFunctions.Pipeline.Http;
@@ -15,16 +13,26 @@ public sealed record CompareRequest(IReadOnlyList<string>? Periods, IReadOnlyLis
 /// <summary>
 /// <c>POST /api/compare</c>: what several plans would have paid for the same meetings, side by side,
 /// computed in memory from the meetings in storage. Nothing is written: the ledger and statements
-/// are untouched.
+/// are untouched. JSON, or with <c>?format=</c>/<c>Accept</c> one CSV row per plan or the HTML report.
 /// </summary>
-public sealed class CompareEndpoints(TableServiceClient tables, PolicyStore policies, EvaluationContext context, Microsoft.Extensions.Options.IOptions<CompensationOptions> options)
+public sealed class CompareEndpoints(PolicyReports reports, TimeProvider clock)
 {
     private const int MaxPeriods = 12;
     private const int MaxPlans = 10;
-    private readonly TableClient _meetings = tables.GetTableClient(Tables.Meetings);
+
+    private static readonly string[] Columns =
+    [
+        "policy", "currency", "cost", "meetings", "meetings_paid", "meetings_qualified", "opportunities", "pipeline", "closed_won_revenue",
+        "cost_per_paid_meeting", "cost_per_qualified_meeting", "cost_per_opportunity", "cost_per_pipeline_dollar", "cost_per_closed_won_dollar",
+    ];
 
     public async Task<IResult> CompareAsync(HttpRequest request, CancellationToken cancellationToken)
     {
+        if (!Negotiation.TryChoose(request, out var format, out var problem))
+        {
+            return problem!;
+        }
+
         CompareRequest? body;
         try
         {
@@ -54,40 +62,24 @@ public sealed class CompareEndpoints(TableServiceClient tables, PolicyStore poli
             return Problems.BadRequest("Malformed plan id", $"Plan id '{badPlan}' {Identifier.Describe(badPlan)}.");
         }
 
-        var sets = new List<(string, PolicySet)>();
-        foreach (var planId in plans.Distinct(StringComparer.Ordinal))
+        var compared = periods.Select(CompPeriod.Parse).Distinct().Order().ToArray();
+        var (result, unknown) = await reports.CompareAsync(compared, plans, cancellationToken).ConfigureAwait(false);
+        if (result is null)
         {
-            var set = await policies.LoadPlanAsync(planId, options.Value.FxTableId, cancellationToken).ConfigureAwait(false);
-            if (set is null)
-            {
-                return Problems.NotFound("Unknown plan", $"No version of plan '{planId}' has been accepted; drop it into {Bindings.ConfigContainer}/plans/ first.");
-            }
-
-            sets.Add((planId, set));
+            return Problems.NotFound("Unknown plan", $"No version of plan '{unknown}' has been accepted; drop it into {Bindings.ConfigContainer}/plans/ first.");
         }
 
-        var groups = new List<SdrPeriodMeetings>();
-        foreach (var period in periods.Select(CompPeriod.Parse).Distinct().Order())
+        return format switch
         {
-            var current = await MeetingsAsync(period, cancellationToken).ConfigureAwait(false);
-            var earlier = await MeetingsAsync(period.Previous(), cancellationToken).ConfigureAwait(false);
-            groups.AddRange(current.GroupBy(m => m.SdrId, StringComparer.Ordinal).Select(g =>
-                new SdrPeriodMeetings(g.Key, period, g.ToArray(), earlier.Where(m => m.SdrId == g.Key).ToArray())));
-        }
-
-        return Results.Json(PolicyComparison.Compare(groups, sets, context), StatementDocument.Json);
+            ResponseFormat.Csv => Negotiation.Content(format, CsvOutput.Write(Columns, result.Policies.Select(Row))),
+            ResponseFormat.Html => Negotiation.Content(format, PolicyReportHtml.Render(new PolicyReport(compared.Select(p => p.ToString()).ToArray(), result, [], clock.GetUtcNow()))),
+            _ => Results.Json(result, StatementDocument.Json),
+        };
     }
 
-    /// <summary>Every meeting of a period, all SDRs: partitions "{period}|…" sort between "{period}|" and "{period}}".</summary>
-    private async Task<List<Meeting>> MeetingsAsync(CompPeriod period, CancellationToken cancellationToken)
-    {
-        var meetings = new List<Meeting>();
-        var filter = TableClient.CreateQueryFilter($"PartitionKey ge {period + "|"} and PartitionKey lt {period + "}"}");
-        await foreach (var e in _meetings.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
-        {
-            meetings.Add(MeetingEntities.FromEntity(e));
-        }
-
-        return meetings;
-    }
+    private static object?[] Row(PolicyOutcome p) =>
+    [
+        p.Policy, p.Currency, p.Cost, p.Meetings, p.MeetingsPaid, p.MeetingsQualified, p.Opportunities, p.Pipeline, p.ClosedWonRevenue,
+        p.CostPerPaidMeeting, p.CostPerQualifiedMeeting, p.CostPerOpportunity, p.CostPerPipelineDollar, p.CostPerClosedWonDollar,
+    ];
 }

@@ -12,7 +12,7 @@ public enum ResponseFormat
 }
 
 /// <summary>
-/// Content negotiation and conditional requests for the statement routes: <c>?format=</c> wins,
+/// Content negotiation and conditional requests for the statement and report routes: <c>?format=</c> wins,
 /// then the <c>Accept</c> header (<c>text/csv</c>, <c>text/html</c>), else JSON; an ETag computed
 /// from the body (without the moment it was generated) answers <c>If-None-Match</c> with 304.
 /// </summary>
@@ -61,14 +61,19 @@ public static class Negotiation
             return new TextResult(StatusCodes.Status304NotModified, null, null, etag, cacheControl);
         }
 
-        var contentType = format switch
-        {
-            ResponseFormat.Csv => "text/csv; charset=utf-8",
-            ResponseFormat.Html => "text/html; charset=utf-8",
-            _ => "application/json; charset=utf-8",
-        };
-        return new TextResult(StatusCodes.Status200OK, contentType, body(), etag, cacheControl);
+        return new TextResult(StatusCodes.Status200OK, ContentType(format), body(), etag, cacheControl);
     }
+
+    /// <summary>A body in the chosen format, without an ETag: for answers to a POST, which are never cached.</summary>
+    public static IResult Content(ResponseFormat format, string body) =>
+        Results.Text(body, ContentType(format));
+
+    private static string ContentType(ResponseFormat format) => format switch
+    {
+        ResponseFormat.Csv => "text/csv; charset=utf-8",
+        ResponseFormat.Html => "text/html; charset=utf-8",
+        _ => "application/json; charset=utf-8",
+    };
 
     /// <summary>A text response with an ETag and caching headers, executable by both hosts.</summary>
     private sealed class TextResult(int status, string? contentType, string? body, string etag, string cacheControl) : IResult

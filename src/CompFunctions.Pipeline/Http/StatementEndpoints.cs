@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Azure.Data.Tables;
 using CompFunctions.Core.Meetings;
 using CompFunctions.Core.Periods;
 using CompFunctions.Core.Statements;
@@ -13,7 +12,7 @@ namespace CompFunctions.Pipeline.Http;
 /// <c>GET /api/statements/{period}</c> (the payroll summary), built from the payout lines in
 /// Table Storage, as JSON, CSV or HTML, with an ETag. Both hosts route requests here unchanged.
 /// </summary>
-public sealed class StatementEndpoints(TableServiceClient tables, PeriodStore periods, TimeProvider clock)
+public sealed class StatementEndpoints(LedgerReader ledger, PeriodStore periods, TimeProvider clock)
 {
     private static readonly string[] LineColumns =
     [
@@ -23,8 +22,6 @@ public sealed class StatementEndpoints(TableServiceClient tables, PeriodStore pe
     ];
 
     private static readonly string[] SummaryColumns = ["period", "sdr_id", "currency", "status", "lines", "earnings", "clawbacks", "adjustments", "net"];
-
-    private readonly TableClient _lines = tables.GetTableClient(Tables.PayoutLines);
 
     public async Task<IResult> GetStatementAsync(HttpRequest request, string period, string sdrId, CancellationToken cancellationToken)
     {
@@ -43,7 +40,7 @@ public sealed class StatementEndpoints(TableServiceClient tables, PeriodStore pe
             return problem!;
         }
 
-        var lines = await LinesAsync(Tables.SdrPeriodKey(compPeriod, sdrId), Tables.SdrPeriodKey(compPeriod, sdrId) + "\0", cancellationToken).ConfigureAwait(false);
+        var lines = await ledger.LinesAsync(Tables.SdrPeriodKey(compPeriod, sdrId), Tables.SdrPeriodKey(compPeriod, sdrId) + "\0", cancellationToken).ConfigureAwait(false);
         if (lines.Count == 0)
         {
             return Problems.NotFound("No statement", $"There is no statement for {sdrId} in {compPeriod}: no meeting of theirs was booked in that period.");
@@ -73,17 +70,8 @@ public sealed class StatementEndpoints(TableServiceClient tables, PeriodStore pe
         }
 
         var status = await StatusAsync(compPeriod, cancellationToken).ConfigureAwait(false);
-        // Every partition of the period: "{period}|…" sorts between "{period}|" and "{period}}" ('}' follows '|').
-        var lines = await LinesAsync(compPeriod + "|", compPeriod + "}", cancellationToken).ConfigureAwait(false);
-        var rows = lines
-            .GroupBy(l => l.Partition, StringComparer.Ordinal)
-            .Select(g =>
-            {
-                var (_, sdrId) = Tables.SplitSdrPeriodKey(g.Key);
-                var s = Statement.Create(sdrId, compPeriod, g.First().Line.Amount.Currency, status, default, g.Select(l => l.Line));
-                return new SummaryRow(sdrId, s.Currency.Code, s.Status, s.Lines.Count, s.Totals.Earnings.Rounded().Amount, s.Totals.Clawbacks.Rounded().Amount, s.Totals.Adjustments.Rounded().Amount, s.Totals.Net.Rounded().Amount);
-            })
-            .OrderBy(r => r.SdrId, StringComparer.Ordinal)
+        var rows = (await ledger.StatementsAsync(compPeriod, status, cancellationToken).ConfigureAwait(false))
+            .Select(s => new SummaryRow(s.SdrId, s.Currency.Code, s.Status, s.Lines.Count, s.Totals.Earnings.Rounded().Amount, s.Totals.Clawbacks.Rounded().Amount, s.Totals.Adjustments.Rounded().Amount, s.Totals.Net.Rounded().Amount))
             .ToArray();
         var totals = rows
             .GroupBy(r => r.Currency, StringComparer.Ordinal)
@@ -104,19 +92,6 @@ public sealed class StatementEndpoints(TableServiceClient tables, PeriodStore pe
         await periods.IsLockedAsync(period, cancellationToken).ConfigureAwait(false) ? Statement.Locked : Statement.Open;
 
     private static decimal Sum(IEnumerable<SummaryRow> rows, Func<SummaryRow, decimal> amount) => rows.Sum(amount);
-
-    /// <summary>Lines of every partition from <paramref name="from"/> (inclusive) to <paramref name="to"/> (exclusive).</summary>
-    private async Task<List<(string Partition, PayoutLine Line)>> LinesAsync(string from, string to, CancellationToken cancellationToken)
-    {
-        var lines = new List<(string, PayoutLine)>();
-        var filter = TableClient.CreateQueryFilter($"PartitionKey ge {from} and PartitionKey lt {to}");
-        await foreach (var entity in _lines.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
-        {
-            lines.Add((entity.PartitionKey, LineEntities.FromEntity(entity)));
-        }
-
-        return lines;
-    }
 
     private static object?[] Row(StatementDocument s, LineDocument l) =>
     [
