@@ -118,7 +118,7 @@ resource quarantineAlert 'Microsoft.Insights/scheduledQueryRules@2023-03-15-prev
     criteria: {
       allOf: [
         {
-          query: 'traces | where message startswith "Ingested export " | parse message with "Ingested export " Export ": " RowsRead:long " rows read, " Accepted:long " accepted, " Quarantined:long " quarantined, " SdrPeriods:long " SDR periods queued" | where RowsRead > 0 and 100.0 * Quarantined / RowsRead > ${quarantinedPercentThreshold}'
+          query: 'traces | where message startswith "Ingested export " | parse message with "Ingested export " Export ": " RowsRead:long " rows read, " Accepted:long " accepted (" Unchanged:long " unchanged), " Quarantined:long " quarantined, " SdrPeriods:long " SDR periods queued" | where RowsRead > 0 and 100.0 * Quarantined / RowsRead > ${quarantinedPercentThreshold}'
           timeAggregation: 'Count'
           operator: 'GreaterThan'
           threshold: 0
