@@ -29,7 +29,7 @@ public sealed class PeriodEvaluator(PolicySet policies, EvaluationContext contex
     /// <param name="earlier">The SDR's meetings of the period before, which a meeting of this one may duplicate.</param>
     public PeriodEvaluation Evaluate(string sdrId, CompPeriod period, IReadOnlyList<Meeting> meetings, IReadOnlyList<Meeting> earlier)
     {
-        var others = earlier.Concat(meetings).ToArray();
+        var others = new MeetingSet(earlier.Concat(meetings).ToArray());
         var exceptionsUsed = 0;
         var evaluations = new List<(MeetingEvaluation Evaluation, CompPlan? Plan, Assignment? Assignment)>(meetings.Count);
         foreach (var meeting in meetings.OrderBy(m => m.BookedAt).ThenBy(m => m.MeetingId, StringComparer.Ordinal))
@@ -89,7 +89,7 @@ public sealed class PeriodEvaluator(PolicySet policies, EvaluationContext contex
     private static Meeting? EarlierMeetingOfSameOpportunity(Meeting meeting, IReadOnlyList<Meeting> others) =>
         meeting.OpportunityId is not { } opportunity
             ? null
-            : others
+            : MeetingSet.SameOpportunity(others, opportunity)
                 .Where(o => o.OpportunityId == opportunity && (o.BookedAt < meeting.BookedAt || (o.BookedAt == meeting.BookedAt && string.CompareOrdinal(o.MeetingId, meeting.MeetingId) < 0)))
                 .OrderBy(o => o.BookedAt)
                 .FirstOrDefault();

@@ -84,7 +84,7 @@ public sealed record DuplicateAccountDisqualifier(int WithinDays) : Disqualifier
             return null;
         }
 
-        var earlier = others
+        var earlier = MeetingSet.SameAccount(others, account)
             .Where(o => o.MeetingId != meeting.MeetingId
                 && o.Status != MeetingStatus.Cancelled
                 && Normalized.Of(o.AccountName) == account
