@@ -112,6 +112,27 @@ public sealed class Azurite : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_process is { HasExited: false } && !OperatingSystem.IsWindows())
+        {
+            // Ask first: on SIGINT Azurite saves its table database (it saves only every few seconds
+            // otherwise), so what the last run wrote is still there next time.
+            using var interrupt = Process.Start(new ProcessStartInfo("kill", ["-INT", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false });
+            if (interrupt is not null)
+            {
+                await interrupt.WaitForExitAsync();
+            }
+
+            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            try
+            {
+                await _process.WaitForExitAsync(grace.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                // it did not stop in time: killed below
+            }
+        }
+
         if (_process is { HasExited: false })
         {
             try
