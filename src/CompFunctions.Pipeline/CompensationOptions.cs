@@ -43,6 +43,14 @@ public sealed class CompensationOptions
     public NightlyCheckOptions NightlyCheck { get; set; } = new();
 
     /// <summary>
+    /// How many statement lines each instance keeps rendered in memory (a 1,000-line statement
+    /// takes about 1,000 of them, roughly 3 MB with its JSON, CSV and HTML). A request still checks
+    /// with one point read that its copy is the current statement. 0 turns the cache off.
+    /// </summary>
+    [Range(0, 10_000_000)]
+    public int StatementCacheLines { get; set; } = 20_000;
+
+    /// <summary>
     /// Spend budgets per team (the key is the team's name, e.g. <c>Compensation:Budgets:all:Monthly</c>).
     /// Checked by <c>GET /api/measure/{period}</c>; none by default.
     /// </summary>

@@ -68,6 +68,8 @@ public static class CompensationServiceCollectionExtensions
         services.AddSingleton<ExportIngestion>();
         services.AddSingleton<SdrPeriodEvaluation>();
         services.AddSingleton<PolicyDocumentIngestion>();
+        services.AddSingleton<StatementSummaries>();
+        services.AddSingleton<StatementCache>();
         services.AddSingleton<StatementEndpoints>();
         services.AddSingleton<MeetingEndpoints>();
         services.AddSingleton<LedgerReader>();

@@ -49,7 +49,9 @@ public sealed class NightlyCheckTests(PipelineFixture pipeline)
     {
         var run = await pipeline.WaitForRunAsync(await pipeline.DropExportAsync("it/nightly.csv", CsvRows.File(CsvRows.Held("T-NC-1", "it-nightly"))));
         var calendar = pipeline.Services.GetRequiredService<CompanyCalendar>();
-        var nextDeadline = calendar.AtLocal(calendar.LocalDate(run.StartedAt).AddDays(1), new TimeOnly(6, 0));
+        // The first 06:00 deadline after the run: the same local day's when the run started before 06:00.
+        var sameDay = calendar.AtLocal(calendar.LocalDate(run.StartedAt), new TimeOnly(6, 0));
+        var nextDeadline = sameDay >= run.StartedAt ? sameDay : calendar.AtLocal(calendar.LocalDate(run.StartedAt).AddDays(1), new TimeOnly(6, 0));
 
         var result = await CheckAt(nextDeadline.AddMinutes(5)).RunAsync(CancellationToken.None);
         try

@@ -20,6 +20,7 @@ public sealed class SdrPeriodEvaluation(
     TableServiceClient tables,
     PolicyStore policies,
     PeriodStore periods,
+    StatementSummaries summaries,
     EvaluationContext context,
     IOptions<CompensationOptions> options,
     ILogger<SdrPeriodEvaluation> logger)
@@ -60,11 +61,12 @@ public sealed class SdrPeriodEvaluation(
             // Paid history never changes: the difference goes into the first open period as adjustments.
             var byId = meetings.ToDictionary(m => m.MeetingId, StringComparer.Ordinal);
             var plans = policySet.Plans.Values.SelectMany(v => v.All).ToDictionary(p => p.Ref);
-            var booked = await Adjustments.BookAsync(
+            var (open, booked, adjusted) = await Adjustments.BookAsync(
                 _lines, sdrId, period, evaluation.Lines.ToArray(), locked,
                 line => (plans.GetValueOrDefault(line.Plan)?.Clawback, byId.GetValueOrDefault(line.MeetingId)),
                 context.LocalDateText,
                 cancellationToken).ConfigureAwait(false);
+            await summaries.WriteAsync(open, adjusted.Rows, cancellationToken).ConfigureAwait(false);
             logger.AdjustmentsBooked(sdrId, period.ToString(), booked, PeriodStore.FirstOpenAfter(period, locked).ToString());
             await RecordAsync(requestedBy, partition, evaluation, locked: true, cancellationToken).ConfigureAwait(false);
             return;
@@ -72,6 +74,7 @@ public sealed class SdrPeriodEvaluation(
 
         // The period's own lines; adjustments booked here for locked periods are theirs to manage.
         var synced = await PartitionSync.ReplaceAsync(_lines, partition, lines, cancellationToken, owns: rowKey => !Adjustments.IsAdjustment(rowKey)).ConfigureAwait(false);
+        await summaries.WriteAsync(partition, synced.Rows, cancellationToken).ConfigureAwait(false);
         await PartitionSync.ReplaceAsync(_verdicts, partition, verdicts, cancellationToken).ConfigureAwait(false);
 
         // Recorded last: an evaluation row for a run means its lines are in place (what waiting for a run's evaluations relies on).

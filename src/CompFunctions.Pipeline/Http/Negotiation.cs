@@ -51,18 +51,38 @@ public static class Negotiation
     /// The body in the chosen format with its ETag, or 304 when the client already has it.
     /// <paramref name="stableContent"/> is what the ETag covers: the body without volatile parts.
     /// </summary>
-    public static IResult Respond(HttpRequest request, ResponseFormat format, string stableContent, Func<string> body, bool cacheable)
+    public static IResult Respond(HttpRequest request, ResponseFormat format, string stableContent, Func<string> body, bool cacheable) =>
+        Respond(request, format, ETagFor(format, stableContent), () => Encoding.UTF8.GetBytes(body()), cacheable);
+
+    /// <summary>
+    /// The body (UTF-8) under an ETag computed beforehand with <see cref="ETagFor"/>, or 304 when the
+    /// client already has it. When <paramref name="gzipped"/> is given and the client accepts gzip,
+    /// that body is sent instead, with <c>Content-Encoding: gzip</c> and its own ETag (the same
+    /// with <c>-gzip</c>); either ETag answers <c>If-None-Match</c>, since both are the same content.
+    /// </summary>
+    public static IResult Respond(HttpRequest request, ResponseFormat format, string etag, Func<byte[]> body, bool cacheable, Func<byte[]>? gzipped = null)
     {
-        var etag = "\"" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(format + "\n" + stableContent)).AsSpan(0, 16)) + "\"";
         var cacheControl = cacheable ? "private, max-age=86400" : "private, no-cache";
+        var gzipTag = etag[..^1] + "-gzip\"";
+        var gzip = gzipped is not null && AcceptsGzip(request);
+        var tag = gzip ? gzipTag : etag;
         var ifNoneMatch = request.Headers.IfNoneMatch.ToString();
-        if (ifNoneMatch.Length > 0 && ifNoneMatch.Split(',').Any(t => t.Trim() == etag || t.Trim() == "*"))
+        if (ifNoneMatch.Length > 0 && ifNoneMatch.Split(',').Select(t => t.Trim()).Any(t => t == etag || t == gzipTag || t == "*"))
         {
-            return new TextResult(StatusCodes.Status304NotModified, null, null, etag, cacheControl);
+            return new TextResult(StatusCodes.Status304NotModified, null, null, tag, cacheControl, null);
         }
 
-        return new TextResult(StatusCodes.Status200OK, ContentType(format), body(), etag, cacheControl);
+        return new TextResult(StatusCodes.Status200OK, ContentType(format), gzip ? gzipped!() : body(), tag, cacheControl, gzip ? "gzip" : null);
     }
+
+    /// <summary>Whether the request's <c>Accept-Encoding</c> allows gzip (by name or <c>*</c>, with a non-zero quality).</summary>
+    public static bool AcceptsGzip(HttpRequest request) =>
+        request.GetTypedHeaders().AcceptEncoding.Any(e =>
+            (e.Value.Equals("gzip", StringComparison.OrdinalIgnoreCase) || e.Value.Equals("*", StringComparison.Ordinal)) && (e.Quality ?? 1) > 0);
+
+    /// <summary>The ETag of a body in <paramref name="format"/> whose stable part is <paramref name="stableContent"/>.</summary>
+    public static string ETagFor(ResponseFormat format, string stableContent) =>
+        "\"" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(format + "\n" + stableContent)).AsSpan(0, 16)) + "\"";
 
     /// <summary>A body in the chosen format, without an ETag: for answers to a POST, which are never cached.</summary>
     public static IResult Content(ResponseFormat format, string body) =>
@@ -76,7 +96,7 @@ public static class Negotiation
     };
 
     /// <summary>A text response with an ETag and caching headers, executable by both hosts.</summary>
-    private sealed class TextResult(int status, string? contentType, string? body, string etag, string cacheControl) : IResult
+    private sealed class TextResult(int status, string? contentType, byte[]? body, string etag, string cacheControl, string? contentEncoding) : IResult
     {
         public async Task ExecuteAsync(HttpContext httpContext)
         {
@@ -84,11 +104,17 @@ public static class Negotiation
             response.StatusCode = status;
             response.Headers.ETag = etag;
             response.Headers.CacheControl = cacheControl;
-            response.Headers.Vary = "Accept";
+            response.Headers.Vary = "Accept, Accept-Encoding";
             if (body is not null)
             {
                 response.ContentType = contentType;
-                await response.WriteAsync(body, Encoding.UTF8, httpContext.RequestAborted).ConfigureAwait(false);
+                if (contentEncoding is not null)
+                {
+                    response.Headers.ContentEncoding = contentEncoding;
+                }
+
+                response.ContentLength = body.Length;
+                await response.Body.WriteAsync(body, httpContext.RequestAborted).ConfigureAwait(false);
             }
         }
     }

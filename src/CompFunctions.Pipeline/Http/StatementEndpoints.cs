@@ -9,11 +9,15 @@ namespace CompFunctions.Pipeline.Http;
 
 /// <summary>
 /// <c>GET /api/statements/{period}/{sdrId}</c> (one rep's statement) and
-/// <c>GET /api/statements/{period}</c> (the payroll summary), built from the payout lines in
-/// Table Storage, as JSON, CSV or HTML, with an ETag. Both hosts route requests here unchanged.
+/// <c>GET /api/statements/{period}</c> (the payroll summary), as JSON, CSV or HTML, with an ETag.
+/// A statement is built from its payout lines and kept rendered in <see cref="StatementCache"/>
+/// while the digest in its summary row says the lines are the same; the payroll summary reads the
+/// summary rows. Both hosts route requests here unchanged.
 /// </summary>
-public sealed class StatementEndpoints(LedgerReader ledger, PeriodStore periods, TimeProvider clock)
+public sealed class StatementEndpoints(LedgerReader ledger, StatementSummaries summaries, StatementCache cache, PeriodStore periods, TimeProvider clock)
 {
+    private readonly FreshReads<(CompPeriod Period, string SdrId), (StatementSummary? Summary, string Status)> _current = new();
+
     private static readonly string[] LineColumns =
     [
         "sdr_id", "period", "line_id", "meeting_id", "account", "booked_on", "kind", "component", "amount", "currency", "reason",
@@ -40,22 +44,50 @@ public sealed class StatementEndpoints(LedgerReader ledger, PeriodStore periods,
             return problem!;
         }
 
-        var lines = await ledger.LinesAsync(Tables.SdrPeriodKey(compPeriod, sdrId), Tables.SdrPeriodKey(compPeriod, sdrId) + "\0", cancellationToken).ConfigureAwait(false);
-        if (lines.Count == 0)
+        // What the statement is now: its summary row and the period's lock, read once for every request waiting on them.
+        var (summary, status) = await _current.ReadAsync((compPeriod, sdrId), CurrentAsync).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var partition = Tables.SdrPeriodKey(compPeriod, sdrId);
+        var rendered = summary is { } current
+            // Shared by concurrent requests, so not cancelled by any one of them.
+            ? await cache.GetOrBuildAsync(partition + "\n" + status, current.Digest, current.Lines, () => BuildAsync(partition, sdrId, compPeriod, status, CancellationToken.None)).ConfigureAwait(false)
+            // No summary row: no statement, or lines written before summary rows existed.
+            : (await BuildAsync(partition, sdrId, compPeriod, status, cancellationToken).ConfigureAwait(false)).Statement;
+        if (rendered is null)
         {
             return Problems.NotFound("No statement", $"There is no statement for {sdrId} in {compPeriod}: no meeting of theirs was booked in that period.");
         }
 
-        var status = await StatusAsync(compPeriod, cancellationToken).ConfigureAwait(false);
-        var statement = StatementDocument.From(Statement.Create(sdrId, compPeriod, lines[0].Line.Amount.Currency, status, clock.GetUtcNow(), lines.Select(l => l.Line)));
-        var stable = JsonSerializer.Serialize(statement with { GeneratedAt = default }, StatementDocument.Json);
-        return Negotiation.Respond(request, format, stable, () => format switch
-        {
-            ResponseFormat.Csv => CsvOutput.Write(LineColumns, statement.Lines.Select(l => Row(statement, l))),
-            ResponseFormat.Html => StatementHtml.Render(statement),
-            _ => JsonSerializer.Serialize(statement, StatementDocument.Json),
-        }, cacheable: statement.Status != Statement.Open);
+        return Negotiation.Respond(request, format, rendered.ETag(format), () => rendered.Body(format), cacheable: status != Statement.Open, gzipped: () => rendered.Gzipped(format));
     }
+
+    private async Task<(StatementSummary? Summary, string Status)> CurrentAsync((CompPeriod Period, string SdrId) key)
+    {
+        var summary = summaries.GetAsync(key.Period, key.SdrId, CancellationToken.None);
+        var status = await StatusAsync(key.Period, CancellationToken.None).ConfigureAwait(false);
+        return (await summary.ConfigureAwait(false), status);
+    }
+
+    /// <summary>Reads the statement's lines and renders it; null when it has none. Returns the digest of the rows it read.</summary>
+    private async Task<(string Digest, RenderedStatement? Statement)> BuildAsync(string partition, string sdrId, CompPeriod period, string status, CancellationToken cancellationToken)
+    {
+        var rows = await ledger.LineRowsAsync(partition, cancellationToken).ConfigureAwait(false);
+        var digest = StatementSummaries.Digest(rows);
+        if (rows.Count == 0)
+        {
+            return (digest, null);
+        }
+
+        var lines = rows.Select(LineEntities.FromEntity).ToArray();
+        var statement = StatementDocument.From(Statement.Create(sdrId, period, lines[0].Amount.Currency, status, clock.GetUtcNow(), lines));
+        return (digest, new RenderedStatement(statement, Render));
+    }
+
+    private static string Render(StatementDocument statement, ResponseFormat format) => format switch
+    {
+        ResponseFormat.Csv => CsvOutput.Write(LineColumns, statement.Lines.Select(l => Row(statement, l))),
+        ResponseFormat.Html => StatementHtml.Render(statement),
+        _ => JsonSerializer.Serialize(statement, StatementDocument.Json),
+    };
 
     public async Task<IResult> GetSummaryAsync(HttpRequest request, string period, CancellationToken cancellationToken)
     {
@@ -70,8 +102,14 @@ public sealed class StatementEndpoints(LedgerReader ledger, PeriodStore periods,
         }
 
         var status = await StatusAsync(compPeriod, cancellationToken).ConfigureAwait(false);
-        var rows = (await ledger.StatementsAsync(compPeriod, status, cancellationToken).ConfigureAwait(false))
-            .Select(s => new SummaryRow(s.SdrId, s.Currency.Code, s.Status, s.Lines.Count, s.Totals.Earnings.Rounded().Amount, s.Totals.Clawbacks.Rounded().Amount, s.Totals.Adjustments.Rounded().Amount, s.Totals.Net.Rounded().Amount))
+        var statements = await summaries.PeriodAsync(compPeriod, cancellationToken).ConfigureAwait(false);
+        if (statements.FirstOrDefault(s => s.Problem is not null) is { } broken)
+        {
+            return Problems.Conflict("Statement cannot be totalled", $"The statement of {broken.SdrId} in {compPeriod} cannot be totalled: {broken.Problem}");
+        }
+
+        var rows = statements
+            .Select(s => new SummaryRow(s.SdrId, s.Currency!, status, s.Lines, s.Earnings, s.Clawbacks, s.Adjustments, s.Net))
             .ToArray();
         var totals = rows
             .GroupBy(r => r.Currency, StringComparer.Ordinal)

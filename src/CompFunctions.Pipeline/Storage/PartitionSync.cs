@@ -4,8 +4,12 @@ using Azure.Data.Tables;
 
 namespace CompFunctions.Pipeline.Storage;
 
-/// <summary>How a partition sync went: rows written (new or different), rows already as wanted, stale rows deleted.</summary>
-public readonly record struct SyncResult(int Written, int Unchanged, int Removed);
+/// <summary>
+/// How a partition sync went: rows written (new or different), rows already as wanted, stale rows
+/// deleted, and every row the partition holds afterwards (in row-key order), so a caller can
+/// summarise the partition without reading it again.
+/// </summary>
+public readonly record struct SyncResult(int Written, int Unchanged, int Removed, IReadOnlyList<TableEntity> Rows);
 
 /// <summary>
 /// Makes one partition of a table hold exactly the given rows: writes those that are new or
@@ -18,6 +22,7 @@ public static class PartitionSync
     public static async Task<SyncResult> ReplaceAsync(TableClient table, string partition, IReadOnlyCollection<TableEntity> rows, CancellationToken cancellationToken, Func<string, bool>? owns = null)
     {
         var wanted = rows.ToDictionary(r => r.RowKey, StringComparer.Ordinal);
+        var after = new SortedDictionary<string, TableEntity>(StringComparer.Ordinal);
         var actions = new List<TableTransactionAction>();
         var unchanged = 0;
         var removed = 0;
@@ -26,6 +31,7 @@ public static class PartitionSync
         {
             if (wanted.Remove(existing.RowKey, out var row))
             {
+                after[row.RowKey] = row;
                 if (SameProperties(existing, row))
                 {
                     unchanged++;
@@ -40,11 +46,20 @@ public static class PartitionSync
                 actions.Add(new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(partition, existing.RowKey), ETag.All));
                 removed++;
             }
+            else
+            {
+                after[existing.RowKey] = existing;
+            }
         }
 
-        actions.AddRange(wanted.Values.Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, r)));
+        foreach (var row in wanted.Values)
+        {
+            after[row.RowKey] = row;
+            actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, row));
+        }
+
         await TableBatches.SubmitAsync(table, actions, cancellationToken).ConfigureAwait(false);
-        return new SyncResult(actions.Count - removed, unchanged, removed);
+        return new SyncResult(actions.Count - removed, unchanged, removed, after.Values.ToArray());
     }
 
     /// <summary>
@@ -54,16 +69,19 @@ public static class PartitionSync
     /// </summary>
     public static bool SameProperties(TableEntity stored, TableEntity wanted)
     {
-        static bool IsSystem(string key) => key is "PartitionKey" or "RowKey" or "odata.etag" or "Timestamp";
-        static string? Normal(object? value) => value switch
-        {
-            null => null,
-            DateTimeOffset d => d.UtcTicks.ToString(CultureInfo.InvariantCulture),
-            DateTime d => d.ToUniversalTime().Ticks.ToString(CultureInfo.InvariantCulture),
-            _ => Convert.ToString(value, CultureInfo.InvariantCulture),
-        };
-
         var keys = stored.Keys.Concat(wanted.Keys).Where(k => !IsSystem(k)).Distinct(StringComparer.Ordinal);
-        return keys.All(k => Normal(stored.TryGetValue(k, out var s) ? s : null) == Normal(wanted.TryGetValue(k, out var w) ? w : null));
+        return keys.All(k => Canonical(stored.TryGetValue(k, out var s) ? s : null) == Canonical(wanted.TryGetValue(k, out var w) ? w : null));
     }
+
+    /// <summary>The properties a row holds as data (not the keys, ETag or timestamp the service adds).</summary>
+    public static bool IsSystem(string key) => key is "PartitionKey" or "RowKey" or "odata.etag" or "Timestamp";
+
+    /// <summary>A property value as text that is the same whether the row was built here or read back from the service.</summary>
+    public static string? Canonical(object? value) => value switch
+    {
+        null => null,
+        DateTimeOffset d => d.UtcTicks.ToString(CultureInfo.InvariantCulture),
+        DateTime d => d.ToUniversalTime().Ticks.ToString(CultureInfo.InvariantCulture),
+        _ => Convert.ToString(value, CultureInfo.InvariantCulture),
+    };
 }

@@ -15,6 +15,12 @@ public static class Tables
     /// <summary>Payout lines. PartitionKey <c>{period}|{sdrId}</c>, RowKey line id <c>{meetingId}:{component}</c>.</summary>
     public const string PayoutLines = "payoutlines";
 
+    /// <summary>
+    /// One row per statement: its totals and the digest of its lines. PartitionKey the period
+    /// <c>YYYY-MM</c>, RowKey the SDR id. Written right after the statement's lines change.
+    /// </summary>
+    public const string Statements = "statements";
+
     /// <summary>Qualification verdicts, the whole of each. PartitionKey <c>{period}|{sdrId}</c>, RowKey meeting id.</summary>
     public const string Verdicts = "verdicts";
 
@@ -39,7 +45,7 @@ public static class Tables
     /// <summary>Nightly check results. PartitionKey <c>nightly</c>, RowKey the local date checked.</summary>
     public const string NightlyChecks = "nightlychecks";
 
-    public static IReadOnlyList<string> All { get; } = [Meetings, MeetingIndex, MeetingHistory, PayoutLines, Verdicts, Evaluations, Policies, Periods, Runs, NightlyChecks];
+    public static IReadOnlyList<string> All { get; } = [Meetings, MeetingIndex, MeetingHistory, PayoutLines, Statements, Verdicts, Evaluations, Policies, Periods, Runs, NightlyChecks];
 
     public static string SdrPeriodKey(Core.Periods.CompPeriod period, string sdrId) => $"{period}|{sdrId}";
 
