@@ -127,6 +127,8 @@ public sealed class ReplayTests(PipelineFixture pipeline)
         var before = await pipeline.Http.GetStringAsync("/api/statements/2027-04/it-replay?format=csv");
         var lines = pipeline.Tables.GetTableClient(CompFunctions.Pipeline.Storage.Tables.PayoutLines);
         var etags = (await lines.QueryAsync<Azure.Data.Tables.TableEntity>(e => e.PartitionKey == "2027-04|it-replay").ToListAsync()).ToDictionary(e => e.RowKey, e => e.ETag);
+        var summaries = pipeline.Tables.GetTableClient(CompFunctions.Pipeline.Storage.Tables.Statements);
+        var summaryEtag = (await summaries.GetEntityAsync<Azure.Data.Tables.TableEntity>("2027-04", "it-replay")).Value.ETag;
 
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/periods/2027-04/replay");
         request.Headers.Add("x-functions-key", PipelineFixture.AdminKey);
@@ -139,7 +141,8 @@ public sealed class ReplayTests(PipelineFixture pipeline)
         var audit = CompFunctions.Pipeline.Evaluation.SdrPeriodEvaluation.AuditPartition(replay.RequestedBy);
         await PipelineFixture.Until(async () => (await evaluations.GetEntityIfExistsAsync<Azure.Data.Tables.TableEntity>(audit, "2027-04|it-replay")).HasValue, "the replay's evaluation to be recorded");
 
-        // Evaluated again to the same lines: not one row rewritten.
+        // Evaluated again to the same lines: the digests in the summary row said so, and not one row was rewritten (nor the summary).
+        Assert.Equal(summaryEtag, (await summaries.GetEntityAsync<Azure.Data.Tables.TableEntity>("2027-04", "it-replay")).Value.ETag);
         Assert.Equal(etags, (await lines.QueryAsync<Azure.Data.Tables.TableEntity>(e => e.PartitionKey == "2027-04|it-replay").ToListAsync()).ToDictionary(e => e.RowKey, e => e.ETag));
         Assert.Equal(before, await pipeline.Http.GetStringAsync("/api/statements/2027-04/it-replay?format=csv"));
     }

@@ -7,6 +7,7 @@ using CompFunctions.Core.Money;
 using CompFunctions.Core.Policies;
 using CompFunctions.Core.Statements;
 using CompFunctions.Pipeline.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
 namespace CompFunctions.IntegrationTests;
@@ -134,5 +135,36 @@ public sealed class StatementCacheTests(PipelineFixture pipeline)
         {
             await table.DeleteEntityAsync(partition, e.RowKey);
         }
+    }
+
+    [Fact]
+    public async Task A_writer_that_raced_another_leaves_the_summary_dirty_and_is_told_to_evaluate_again()
+    {
+        var summaries = pipeline.Services.GetRequiredService<StatementSummaries>();
+        const string partition = "2027-12|it-cache-race";
+        var line = LineEntities.ToEntity(new PayoutLine("T-RC-1:meeting_held", "T-RC-1", LineKind.Earning, "meeting_held", new Money(50m, Currency.USD), "held", ["HELD"],
+            new QualificationSummary(true, "icp", [], null), new DocumentRef("p", 1), new DocumentRef("r", 1), new SourceRef("x.csv", 2), null), partition);
+
+        // Two writers find no summary; the first to finish adds it, the second must not leave it clean.
+        await summaries.CompleteAsync(partition, null, [line], "a", "a", CancellationToken.None);
+        await Assert.ThrowsAsync<ConcurrentStatementChangeException>(() => summaries.CompleteAsync(partition, null, [line], "b", "b", CancellationToken.None));
+        var afterRace = await summaries.ReadAsync(partition, CancellationToken.None);
+        Assert.True(afterRace.Summary!.Dirty);
+
+        // Two writers read the same row: the first marks it, the second cannot.
+        var first = await summaries.BeginAsync(partition, afterRace, CancellationToken.None);
+        await Assert.ThrowsAsync<ConcurrentStatementChangeException>(() => summaries.BeginAsync(partition, afterRace, CancellationToken.None));
+
+        // A writer whose mark was overtaken cannot complete; one that was not leaves it clean with its digests and totals.
+        var overtaking = await summaries.BeginAsync(partition, await summaries.ReadAsync(partition, CancellationToken.None), CancellationToken.None);
+        await Assert.ThrowsAsync<ConcurrentStatementChangeException>(() => summaries.CompleteAsync(partition, first, [line], "c", "c", CancellationToken.None));
+        Assert.True((await summaries.ReadAsync(partition, CancellationToken.None)).Summary!.Dirty);
+        var retry = await summaries.BeginAsync(partition, await summaries.ReadAsync(partition, CancellationToken.None), CancellationToken.None);
+        await summaries.CompleteAsync(partition, retry, [line], "d", "e", CancellationToken.None);
+        Assert.NotNull(overtaking);
+
+        var clean = (await summaries.ReadAsync(partition, CancellationToken.None)).Summary!;
+        Assert.Equal((false, "d", "e", 1, 50.00m), (clean.Dirty, clean.LinesDigest, clean.VerdictsDigest, clean.Lines, clean.Net));
+        await pipeline.Tables.GetTableClient(Tables.Statements).DeleteEntityAsync("2027-12", "it-cache-race");
     }
 }

@@ -24,9 +24,9 @@ public static class Adjustments
 
     public static string RowKeyFor(string lineId, CompPeriod lockedPeriod) => $"{lineId}@{lockedPeriod}";
 
-    /// <returns>The open period's partition, how many adjustment lines for the locked period now stand in it, and the sync of its rows.</returns>
+    /// <returns>How many adjustment lines for the locked period now stand in the first open period, and the sync of that partition's rows.</returns>
     /// <param name="clawbackFor">The plan's clawback rule and the meeting behind a line, to decide whether a reduction is clawed back.</param>
-    public static async Task<(string Partition, int Booked, SyncResult Sync)> BookAsync(
+    public static async Task<(int Booked, SyncResult Sync)> BookAsync(
         TableClient lines, string sdrId, CompPeriod locked, IReadOnlyList<PayoutLine> shouldBe, IReadOnlySet<CompPeriod> lockedPeriods,
         Func<PayoutLine, (ClawbackRule? Rule, Meeting? Meeting)> clawbackFor, CalendarText dates, CancellationToken cancellationToken)
     {
@@ -100,7 +100,7 @@ public static class Adjustments
 
         var partition = Tables.SdrPeriodKey(open, sdrId);
         var sync = await PartitionSync.ReplaceAsync(lines, partition, rows, cancellationToken, owns: rowKey => rowKey.EndsWith(suffix, StringComparison.Ordinal)).ConfigureAwait(false);
-        return (partition, rows.Count, sync);
+        return (rows.Count, sync);
     }
 
     private static async Task<List<PayoutLine>> ReadAsync(TableClient table, string partition, CancellationToken cancellationToken)

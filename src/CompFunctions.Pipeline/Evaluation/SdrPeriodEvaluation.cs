@@ -61,21 +61,40 @@ public sealed class SdrPeriodEvaluation(
             // Paid history never changes: the difference goes into the first open period as adjustments.
             var byId = meetings.ToDictionary(m => m.MeetingId, StringComparer.Ordinal);
             var plans = policySet.Plans.Values.SelectMany(v => v.All).ToDictionary(p => p.Ref);
-            var (open, booked, adjusted) = await Adjustments.BookAsync(
+            var open = Tables.SdrPeriodKey(PeriodStore.FirstOpenAfter(period, locked), sdrId);
+            var openSummary = await summaries.ReadAsync(open, cancellationToken).ConfigureAwait(false);
+            var begun = await summaries.BeginAsync(open, openSummary, cancellationToken).ConfigureAwait(false);
+            var (booked, adjusted) = await Adjustments.BookAsync(
                 _lines, sdrId, period, evaluation.Lines.ToArray(), locked,
                 line => (plans.GetValueOrDefault(line.Plan)?.Clawback, byId.GetValueOrDefault(line.MeetingId)),
                 context.LocalDateText,
                 cancellationToken).ConfigureAwait(false);
-            await summaries.WriteAsync(open, adjusted.Rows, cancellationToken).ConfigureAwait(false);
-            logger.AdjustmentsBooked(sdrId, period.ToString(), booked, PeriodStore.FirstOpenAfter(period, locked).ToString());
+
+            // The open month's own rows did not change: its digests stand.
+            await summaries.CompleteAsync(open, begun, adjusted.Rows, openSummary.Summary?.LinesDigest, openSummary.Summary?.VerdictsDigest, cancellationToken).ConfigureAwait(false);
+            logger.AdjustmentsBooked(sdrId, period.ToString(), booked, Tables.SplitSdrPeriodKey(open).Period);
             await RecordAsync(requestedBy, partition, evaluation, locked: true, cancellationToken).ConfigureAwait(false);
             return;
         }
 
-        // The period's own lines; adjustments booked here for locked periods are theirs to manage.
-        var synced = await PartitionSync.ReplaceAsync(_lines, partition, lines, cancellationToken, owns: rowKey => !Adjustments.IsAdjustment(rowKey)).ConfigureAwait(false);
-        await summaries.WriteAsync(partition, synced.Rows, cancellationToken).ConfigureAwait(false);
-        await PartitionSync.ReplaceAsync(_verdicts, partition, verdicts, cancellationToken).ConfigureAwait(false);
+        // Stored already? The summary row holds the digests of what the last clean evaluation wrote.
+        var linesDigest = StatementSummaries.Digest(lines);
+        var verdictsDigest = StatementSummaries.Digest(verdicts);
+        var stored = await summaries.ReadAsync(partition, cancellationToken).ConfigureAwait(false);
+        SyncResult synced;
+        if (stored.Summary is { Dirty: false } clean && clean.LinesDigest == linesDigest && clean.VerdictsDigest == verdictsDigest)
+        {
+            synced = new SyncResult(0, lines.Length, 0, []);
+        }
+        else
+        {
+            var begun = await summaries.BeginAsync(partition, stored, cancellationToken).ConfigureAwait(false);
+
+            // The period's own lines; adjustments booked here for locked periods are theirs to manage.
+            synced = await PartitionSync.ReplaceAsync(_lines, partition, lines, cancellationToken, owns: rowKey => !Adjustments.IsAdjustment(rowKey)).ConfigureAwait(false);
+            await PartitionSync.ReplaceAsync(_verdicts, partition, verdicts, cancellationToken).ConfigureAwait(false);
+            await summaries.CompleteAsync(partition, begun, synced.Rows, linesDigest, verdictsDigest, cancellationToken).ConfigureAwait(false);
+        }
 
         // Recorded last: an evaluation row for a run means its lines are in place (what waiting for a run's evaluations relies on).
         await RecordAsync(requestedBy, partition, evaluation, locked: false, cancellationToken).ConfigureAwait(false);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Azure;
 using Azure.Data.Tables;
 using CompFunctions.Core.Periods;
 using CompFunctions.Core.Statements;
@@ -10,51 +11,116 @@ namespace CompFunctions.Pipeline.Storage;
 /// <summary>
 /// One statement's totals and the digest of its lines, as the evaluation left them.
 /// <see cref="Problem"/> is set (and the totals are not) when the lines cannot form one statement.
+/// <see cref="LinesDigest"/> and <see cref="VerdictsDigest"/> are the digests of the rows the
+/// period's own evaluation wrote (its lines without adjustments booked from locked months, and its
+/// verdicts); <see cref="Dirty"/> says rows may be changing or may have been changed by writers
+/// that raced, so the next evaluation must compare row by row instead of trusting the digests.
 /// </summary>
 public sealed record StatementSummary(
     CompPeriod Period, string SdrId, string Digest, int Lines, string? Currency,
-    decimal Earnings, decimal Clawbacks, decimal Adjustments, decimal Net, string? Problem);
+    decimal Earnings, decimal Clawbacks, decimal Adjustments, decimal Net, string? Problem,
+    string? LinesDigest = null, string? VerdictsDigest = null, bool Dirty = false);
+
+/// <summary>The summary row as read, with the ETag a change to it must match (default when there is none).</summary>
+public readonly record struct SummaryEntry(StatementSummary? Summary, ETag ETag);
+
+/// <summary>
+/// Another writer changed the statement's rows while this one did; thrown after the summary is
+/// marked dirty, so the retry compares every row.
+/// </summary>
+public sealed class ConcurrentStatementChangeException(string partition)
+    : Exception($"The rows of statement {partition} were changed by another evaluation at the same time; it is evaluated again.");
 
 /// <summary>
 /// The <c>statements</c> table: one row per (period, SDR) with the statement's totals and a digest
-/// of its lines, written by whoever changes the lines, right after they change. It is what the
-/// payroll summary reads (one small partition per period instead of every line of the month), and
-/// what a statement request checks, with one point read, to know whether the copy it rendered
-/// before is still the statement.
+/// of its lines. It is what the payroll summary reads (one small partition per period instead of
+/// every line of the month), what a statement request checks, with one point read, to know whether
+/// the copy it rendered before is still the statement, and what an evaluation checks to know
+/// whether its result is already stored.
+/// <para>
+/// Whoever changes a statement's rows brackets the change: <see cref="BeginAsync"/> marks the row
+/// dirty (only if it is still as read), the rows are written, <see cref="CompleteAsync"/> records
+/// the new summary (only if nobody marked it since). A writer that loses either race leaves the
+/// row dirty and throws <see cref="ConcurrentStatementChangeException"/>; a crash between the two
+/// leaves it dirty. A clean row therefore always describes the rows as they are.
+/// </para>
 /// </summary>
 public sealed class StatementSummaries(TableServiceClient tables)
 {
     private readonly TableClient _table = tables.GetTableClient(Tables.Statements);
 
-    /// <summary>Records the summary of a statement partition from the rows it now holds; no rows, no statement.</summary>
-    public async Task WriteAsync(string partition, IReadOnlyList<TableEntity> lineRows, CancellationToken cancellationToken)
+    public async Task<SummaryEntry> ReadAsync(string partition, CancellationToken cancellationToken)
     {
         var (period, sdrId) = Tables.SplitSdrPeriodKey(partition);
-        if (lineRows.Count == 0)
+        var found = await _table.GetEntityIfExistsAsync<TableEntity>(period, sdrId, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return found.HasValue ? new SummaryEntry(FromEntity(found.Value!), found.Value!.ETag) : default;
+    }
+
+    /// <summary>
+    /// Marks the statement dirty before its rows change. Returns the ETag <see cref="CompleteAsync"/>
+    /// must match, or null when there was no summary (<see cref="CompleteAsync"/> then adds it).
+    /// </summary>
+    public async Task<ETag?> BeginAsync(string partition, SummaryEntry read, CancellationToken cancellationToken)
+    {
+        if (read.Summary is null)
         {
-            // Answers 404 (not an exception) when there was none.
-            await _table.DeleteEntityAsync(period, sdrId, cancellationToken: cancellationToken).ConfigureAwait(false);
-            return;
+            return null;
         }
 
-        var summary = Summarise(CompPeriod.Parse(period), sdrId, lineRows);
-        await _table.UpsertEntityAsync(ToEntity(summary), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+        var (period, sdrId) = Tables.SplitSdrPeriodKey(partition);
+        try
+        {
+            var response = await _table.UpdateEntityAsync(new TableEntity(period, sdrId) { ["Dirty"] = true }, read.ETag, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+            return response.Headers.ETag;
+        }
+        catch (RequestFailedException e) when (e.Status is 404 or 412)
+        {
+            throw new ConcurrentStatementChangeException(partition);
+        }
     }
 
-    public async Task<StatementSummary?> GetAsync(CompPeriod period, string sdrId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Records the summary of a statement partition from every row it now holds, clean, if nobody
+    /// marked it since <see cref="BeginAsync"/>. A statement without rows keeps its row (with no
+    /// lines) for its digests; the routes treat it as no statement.
+    /// </summary>
+    public async Task CompleteAsync(string partition, ETag? begun, IReadOnlyList<TableEntity> lineRows, string? linesDigest, string? verdictsDigest, CancellationToken cancellationToken)
     {
-        var found = await _table.GetEntityIfExistsAsync<TableEntity>(period.ToString(), sdrId, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return found.HasValue ? FromEntity(found.Value!) : null;
+        var (period, sdrId) = Tables.SplitSdrPeriodKey(partition);
+        var entity = ToEntity(Summarise(CompPeriod.Parse(period), sdrId, lineRows) with { LinesDigest = linesDigest, VerdictsDigest = verdictsDigest });
+        try
+        {
+            if (begun is { } etag)
+            {
+                await _table.UpdateEntityAsync(entity, etag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await _table.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (RequestFailedException e) when (e.Status is 404 or 409 or 412)
+        {
+            // Our writes may have landed after the other writer read the rows: whoever comes next compares every row.
+            await _table.UpsertEntityAsync(new TableEntity(period, sdrId) { ["Dirty"] = true }, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+            throw new ConcurrentStatementChangeException(partition);
+        }
     }
 
-    /// <summary>Every statement of the period, by SDR id.</summary>
+    public async Task<StatementSummary?> GetAsync(CompPeriod period, string sdrId, CancellationToken cancellationToken) =>
+        (await ReadAsync(Tables.SdrPeriodKey(period, sdrId), cancellationToken).ConfigureAwait(false)).Summary;
+
+    /// <summary>Every statement of the period with lines, by SDR id.</summary>
     public async Task<IReadOnlyList<StatementSummary>> PeriodAsync(CompPeriod period, CancellationToken cancellationToken)
     {
         var summaries = new List<StatementSummary>();
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {period.ToString()}");
         await foreach (var e in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            summaries.Add(FromEntity(e));
+            if (FromEntity(e) is { Lines: > 0 } summary)
+            {
+                summaries.Add(summary);
+            }
         }
 
         return summaries.OrderBy(s => s.SdrId, StringComparer.Ordinal).ToArray();
@@ -65,6 +131,11 @@ public sealed class StatementSummaries(TableServiceClient tables)
     {
         var digest = Digest(lineRows);
         var lines = lineRows.Select(LineEntities.FromEntity).ToArray();
+        if (lines.Length == 0)
+        {
+            return new StatementSummary(period, sdrId, digest, 0, null, 0m, 0m, 0m, 0m, null);
+        }
+
         try
         {
             var statement = Statement.Create(sdrId, period, lines[0].Amount.Currency, Statement.Open, default, lines);
@@ -119,6 +190,9 @@ public sealed class StatementSummaries(TableServiceClient tables)
         ["Adjustments"] = Invariant(s.Adjustments),
         ["Net"] = Invariant(s.Net),
         ["Problem"] = s.Problem,
+        ["LinesDigest"] = s.LinesDigest,
+        ["VerdictsDigest"] = s.VerdictsDigest,
+        ["Dirty"] = s.Dirty,
     };
 
     private static StatementSummary FromEntity(TableEntity e) => new(
@@ -131,7 +205,10 @@ public sealed class StatementSummaries(TableServiceClient tables)
         Parse(e.GetString("Clawbacks")),
         Parse(e.GetString("Adjustments")),
         Parse(e.GetString("Net")),
-        e.GetString("Problem"));
+        e.GetString("Problem"),
+        e.GetString("LinesDigest"),
+        e.GetString("VerdictsDigest"),
+        e.GetBoolean("Dirty") ?? false);
 
     private static string Invariant(decimal amount) => amount.ToString(CultureInfo.InvariantCulture);
 
