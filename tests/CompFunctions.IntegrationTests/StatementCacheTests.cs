@@ -145,26 +145,56 @@ public sealed class StatementCacheTests(PipelineFixture pipeline)
         var line = LineEntities.ToEntity(new PayoutLine("T-RC-1:meeting_held", "T-RC-1", LineKind.Earning, "meeting_held", new Money(50m, Currency.USD), "held", ["HELD"],
             new QualificationSummary(true, "icp", [], null), new DocumentRef("p", 1), new DocumentRef("r", 1), new SourceRef("x.csv", 2), null), partition);
 
-        // Two writers find no summary; the first to finish adds it, the second must not leave it clean.
-        await summaries.CompleteAsync(partition, null, [line], "a", "a", CancellationToken.None);
-        await Assert.ThrowsAsync<ConcurrentStatementChangeException>(() => summaries.CompleteAsync(partition, null, [line], "b", "b", CancellationToken.None));
-        var afterRace = await summaries.ReadAsync(partition, CancellationToken.None);
-        Assert.True(afterRace.Summary!.Dirty);
+        // Two writers find no summary: the first adds it (dirty), the second cannot.
+        var none = await summaries.ReadAsync(partition, CancellationToken.None);
+        var created = await summaries.BeginAsync(partition, none, CancellationToken.None);
+        await Assert.ThrowsAsync<ConcurrentStatementChangeException>(() => summaries.BeginAsync(partition, none, CancellationToken.None));
+        await summaries.CompleteAsync(partition, created, [line], "a", "a", CancellationToken.None);
+        var read = await summaries.ReadAsync(partition, CancellationToken.None);
+        Assert.False(read.Summary!.Dirty);
 
         // Two writers read the same row: the first marks it, the second cannot.
-        var first = await summaries.BeginAsync(partition, afterRace, CancellationToken.None);
-        await Assert.ThrowsAsync<ConcurrentStatementChangeException>(() => summaries.BeginAsync(partition, afterRace, CancellationToken.None));
+        var first = await summaries.BeginAsync(partition, read, CancellationToken.None);
+        await Assert.ThrowsAsync<ConcurrentStatementChangeException>(() => summaries.BeginAsync(partition, read, CancellationToken.None));
 
-        // A writer whose mark was overtaken cannot complete; one that was not leaves it clean with its digests and totals.
-        var overtaking = await summaries.BeginAsync(partition, await summaries.ReadAsync(partition, CancellationToken.None), CancellationToken.None);
+        // A writer whose mark was overtaken cannot complete and leaves the row dirty; one that was not leaves it clean.
+        await summaries.BeginAsync(partition, await summaries.ReadAsync(partition, CancellationToken.None), CancellationToken.None);
         await Assert.ThrowsAsync<ConcurrentStatementChangeException>(() => summaries.CompleteAsync(partition, first, [line], "c", "c", CancellationToken.None));
         Assert.True((await summaries.ReadAsync(partition, CancellationToken.None)).Summary!.Dirty);
         var retry = await summaries.BeginAsync(partition, await summaries.ReadAsync(partition, CancellationToken.None), CancellationToken.None);
         await summaries.CompleteAsync(partition, retry, [line], "d", "e", CancellationToken.None);
-        Assert.NotNull(overtaking);
 
         var clean = (await summaries.ReadAsync(partition, CancellationToken.None)).Summary!;
         Assert.Equal((false, "d", "e", 1, 50.00m), (clean.Dirty, clean.LinesDigest, clean.VerdictsDigest, clean.Lines, clean.Net));
         await pipeline.Tables.GetTableClient(Tables.Statements).DeleteEntityAsync("2027-12", "it-cache-race");
+    }
+
+    [Fact]
+    public async Task Statements_written_before_summary_rows_existed_get_a_dirty_summary_once()
+    {
+        var lines = pipeline.Tables.GetTableClient(Tables.PayoutLines);
+        var statements = pipeline.Tables.GetTableClient(Tables.Statements);
+        const string partition = "2027-12|it-cache-legacy";
+        var line = LineEntities.ToEntity(new PayoutLine("T-LG-1:meeting_held", "T-LG-1", LineKind.Earning, "meeting_held", new Money(50m, Currency.USD), "held", ["HELD"],
+            new QualificationSummary(true, "icp", [], null), new DocumentRef("p", 1), new DocumentRef("r", 1), new SourceRef("x.csv", 2), null), partition);
+        await lines.UpsertEntityAsync(line);
+        await statements.DeleteEntityAsync("!store", "every-statement-summarised");
+        var store = new StatementSummaries(pipeline.Tables);
+        try
+        {
+            Assert.False(await store.CoverEveryStatementAsync(CancellationToken.None));
+
+            await store.SummariseExistingAsync(lines, CancellationToken.None);
+
+            var summary = (await store.ReadAsync(partition, CancellationToken.None)).Summary!;
+            Assert.Equal((true, 1, 50.00m, StatementSummaries.Digest([line])), (summary.Dirty, summary.Lines, summary.Net, summary.Digest));
+            Assert.True(await new StatementSummaries(pipeline.Tables).CoverEveryStatementAsync(CancellationToken.None));
+        }
+        finally
+        {
+            await lines.DeleteEntityAsync(partition, line.RowKey);
+            await statements.DeleteEntityAsync("2027-12", "it-cache-legacy");
+            await statements.UpsertEntityAsync(new TableEntity("!store", "every-statement-summarised"));
+        }
     }
 }

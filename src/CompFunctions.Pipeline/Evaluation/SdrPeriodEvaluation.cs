@@ -86,6 +86,15 @@ public sealed class SdrPeriodEvaluation(
         {
             synced = new SyncResult(0, lines.Length, 0, []);
         }
+        else if (stored.Summary is null && await summaries.CoverEveryStatementAsync(cancellationToken).ConfigureAwait(false))
+        {
+            // Nobody has written this statement: nothing to read, compare or remove.
+            var begun = await summaries.BeginAsync(partition, stored, cancellationToken).ConfigureAwait(false);
+            await TableBatches.SubmitAsync(_lines, lines.Select(l => new TableTransactionAction(TableTransactionActionType.UpsertReplace, l)), cancellationToken).ConfigureAwait(false);
+            await TableBatches.SubmitAsync(_verdicts, verdicts.Select(v => new TableTransactionAction(TableTransactionActionType.UpsertReplace, v)), cancellationToken).ConfigureAwait(false);
+            await summaries.CompleteAsync(partition, begun, lines, linesDigest, verdictsDigest, cancellationToken).ConfigureAwait(false);
+            synced = new SyncResult(lines.Length, 0, 0, lines);
+        }
         else
         {
             var begun = await summaries.BeginAsync(partition, stored, cancellationToken).ConfigureAwait(false);

@@ -47,7 +47,11 @@ public sealed class ConcurrentStatementChangeException(string partition)
 /// </summary>
 public sealed class StatementSummaries(TableServiceClient tables)
 {
+    // Not a period, so no period's statements query finds it.
+    private const string MarkerPartition = "!store";
+    private const string CoverageMarker = "every-statement-summarised";
     private readonly TableClient _table = tables.GetTableClient(Tables.Statements);
+    private volatile bool _coverEveryStatement;
 
     public async Task<SummaryEntry> ReadAsync(string partition, CancellationToken cancellationToken)
     {
@@ -57,23 +61,21 @@ public sealed class StatementSummaries(TableServiceClient tables)
     }
 
     /// <summary>
-    /// Marks the statement dirty before its rows change. Returns the ETag <see cref="CompleteAsync"/>
-    /// must match, or null when there was no summary (<see cref="CompleteAsync"/> then adds it).
+    /// Marks the statement dirty before its rows change (adding a dirty row when there was none) and
+    /// returns the ETag <see cref="CompleteAsync"/> must match.
     /// </summary>
-    public async Task<ETag?> BeginAsync(string partition, SummaryEntry read, CancellationToken cancellationToken)
+    public async Task<ETag> BeginAsync(string partition, SummaryEntry read, CancellationToken cancellationToken)
     {
-        if (read.Summary is null)
-        {
-            return null;
-        }
-
         var (period, sdrId) = Tables.SplitSdrPeriodKey(partition);
+        var dirty = new TableEntity(period, sdrId) { ["Dirty"] = true };
         try
         {
-            var response = await _table.UpdateEntityAsync(new TableEntity(period, sdrId) { ["Dirty"] = true }, read.ETag, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
-            return response.Headers.ETag;
+            var response = read.Summary is null
+                ? await _table.AddEntityAsync(dirty, cancellationToken).ConfigureAwait(false)
+                : await _table.UpdateEntityAsync(dirty, read.ETag, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+            return response.Headers.ETag ?? throw new InvalidOperationException($"The service returned no ETag for the summary of {partition}.");
         }
-        catch (RequestFailedException e) when (e.Status is 404 or 412)
+        catch (RequestFailedException e) when (e.Status is 404 or 409 or 412)
         {
             throw new ConcurrentStatementChangeException(partition);
         }
@@ -84,27 +86,78 @@ public sealed class StatementSummaries(TableServiceClient tables)
     /// marked it since <see cref="BeginAsync"/>. A statement without rows keeps its row (with no
     /// lines) for its digests; the routes treat it as no statement.
     /// </summary>
-    public async Task CompleteAsync(string partition, ETag? begun, IReadOnlyList<TableEntity> lineRows, string? linesDigest, string? verdictsDigest, CancellationToken cancellationToken)
+    public async Task CompleteAsync(string partition, ETag begun, IReadOnlyList<TableEntity> lineRows, string? linesDigest, string? verdictsDigest, CancellationToken cancellationToken)
     {
         var (period, sdrId) = Tables.SplitSdrPeriodKey(partition);
         var entity = ToEntity(Summarise(CompPeriod.Parse(period), sdrId, lineRows) with { LinesDigest = linesDigest, VerdictsDigest = verdictsDigest });
         try
         {
-            if (begun is { } etag)
-            {
-                await _table.UpdateEntityAsync(entity, etag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                await _table.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
-            }
+            await _table.UpdateEntityAsync(entity, begun, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
         }
-        catch (RequestFailedException e) when (e.Status is 404 or 409 or 412)
+        catch (RequestFailedException e) when (e.Status is 404 or 412)
         {
             // Our writes may have landed after the other writer read the rows: whoever comes next compares every row.
             await _table.UpsertEntityAsync(new TableEntity(period, sdrId) { ["Dirty"] = true }, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
             throw new ConcurrentStatementChangeException(partition);
         }
+    }
+
+    /// <summary>
+    /// Whether every statement partition that has rows has a summary row (true once
+    /// <see cref="SummariseExistingAsync"/> has run on the store): then a missing summary means a
+    /// partition nobody has written, which an evaluation may fill without reading it first.
+    /// </summary>
+    public async Task<bool> CoverEveryStatementAsync(CancellationToken cancellationToken)
+    {
+        if (!_coverEveryStatement)
+        {
+            _coverEveryStatement = (await _table.GetEntityIfExistsAsync<TableEntity>(MarkerPartition, CoverageMarker, cancellationToken: cancellationToken).ConfigureAwait(false)).HasValue;
+        }
+
+        return _coverEveryStatement;
+    }
+
+    /// <summary>
+    /// Once per store: gives every statement partition written before summary rows existed a
+    /// summary (dirty, so its first evaluation compares every row), then records that it is done.
+    /// Reads the lines table one partition at a time.
+    /// </summary>
+    public async Task SummariseExistingAsync(TableClient lines, CancellationToken cancellationToken)
+    {
+        if (await CoverEveryStatementAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        var partition = (string?)null;
+        var rows = new List<TableEntity>();
+        async Task FlushAsync()
+        {
+            if (partition is not null && rows.Count > 0 && partition.Contains('|', StringComparison.Ordinal)
+                && CompPeriod.TryParse(Tables.SplitSdrPeriodKey(partition).Period, out var period)
+                && (await ReadAsync(partition, cancellationToken).ConfigureAwait(false)).Summary is null)
+            {
+                var entity = ToEntity(Summarise(period, Tables.SplitSdrPeriodKey(partition).SdrId, rows) with { Dirty = true });
+                await _table.UpsertEntityAsync(entity, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+            }
+
+            rows.Clear();
+        }
+
+        await foreach (var row in lines.QueryAsync<TableEntity>(cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (row.PartitionKey != partition)
+            {
+                await FlushAsync().ConfigureAwait(false);
+                partition = row.PartitionKey;
+            }
+
+            rows.Add(row);
+        }
+
+        await FlushAsync().ConfigureAwait(false);
+        await _table.UpsertEntityAsync(new TableEntity(MarkerPartition, CoverageMarker) { ["At"] = DateTimeOffset.UtcNow }, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+        _coverEveryStatement = true;
     }
 
     public async Task<StatementSummary?> GetAsync(CompPeriod period, string sdrId, CancellationToken cancellationToken) =>

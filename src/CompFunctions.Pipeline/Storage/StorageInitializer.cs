@@ -7,9 +7,10 @@ namespace CompFunctions.Pipeline.Storage;
 
 /// <summary>
 /// Creates the containers, queue and tables the app uses when they do not exist yet (in Azure the
-/// Bicep template creates them too; locally this makes a fresh Azurite work with no setup).
+/// Bicep template creates them too; locally this makes a fresh Azurite work with no setup), and
+/// gives statements written before summary rows existed their summary (once per store).
 /// </summary>
-public sealed class StorageInitializer(BlobServiceClient blobs, QueueServiceClient queues, TableServiceClient tables) : IHostedService
+public sealed class StorageInitializer(BlobServiceClient blobs, QueueServiceClient queues, TableServiceClient tables, StatementSummaries summaries) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -23,6 +24,8 @@ public sealed class StorageInitializer(BlobServiceClient blobs, QueueServiceClie
         {
             await tables.CreateTableIfNotExistsAsync(table, cancellationToken).ConfigureAwait(false);
         }
+
+        await summaries.SummariseExistingAsync(tables.GetTableClient(Tables.PayoutLines), cancellationToken).ConfigureAwait(false);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
