@@ -47,11 +47,18 @@ public sealed class StatementEndpoints(LedgerReader ledger, StatementSummaries s
         // What the statement is now: its summary row and the period's lock, read once for every request waiting on them.
         var (summary, status) = await _current.ReadAsync((compPeriod, sdrId), CurrentAsync).WaitAsync(cancellationToken).ConfigureAwait(false);
         var partition = Tables.SdrPeriodKey(compPeriod, sdrId);
-        var rendered = summary is { } current
+        RenderedStatement? rendered = null;
+        if (summary is { } current && (current.Lines > 0 || current.Dirty))
+        {
             // Shared by concurrent requests, so not cancelled by any one of them.
-            ? await cache.GetOrBuildAsync(partition + "\n" + status, current.Digest, current.Lines, () => BuildAsync(partition, sdrId, compPeriod, status, CancellationToken.None)).ConfigureAwait(false)
-            // No summary row: no statement, or lines written before summary rows existed.
-            : (await BuildAsync(partition, sdrId, compPeriod, status, cancellationToken).ConfigureAwait(false)).Statement;
+            rendered = await cache.GetOrBuildAsync(partition + "\n" + status, current.Digest, current.Lines, () => BuildAsync(partition, sdrId, compPeriod, status, CancellationToken.None)).ConfigureAwait(false);
+        }
+        else if (summary is null)
+        {
+            // No summary row: nobody has written this statement (or it was written before summary rows existed).
+            rendered = (await BuildAsync(partition, sdrId, compPeriod, status, cancellationToken).ConfigureAwait(false)).Statement;
+        }
+
         if (rendered is null)
         {
             return Problems.NotFound("No statement", $"There is no statement for {sdrId} in {compPeriod}: no meeting of theirs was booked in that period.");
