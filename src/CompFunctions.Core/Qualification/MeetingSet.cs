@@ -13,6 +13,7 @@ namespace CompFunctions.Core.Qualification;
 public sealed class MeetingSet(IReadOnlyList<Meeting> meetings) : IReadOnlyList<Meeting>
 {
     private Dictionary<string, List<Meeting>>? _byAccount;
+    private Dictionary<Meeting, string>? _accounts;
     private Dictionary<string, List<Meeting>>? _byOpportunity;
 
     public Meeting this[int index] => meetings[index];
@@ -21,7 +22,10 @@ public sealed class MeetingSet(IReadOnlyList<Meeting> meetings) : IReadOnlyList<
 
     /// <summary>The meetings whose normalized account name is <paramref name="normalizedAccount"/>.</summary>
     public IReadOnlyList<Meeting> WithAccount(string normalizedAccount) =>
-        (_byAccount ??= Index(m => Normalized.Of(m.AccountName))).GetValueOrDefault(normalizedAccount) ?? (IReadOnlyList<Meeting>)[];
+        (_byAccount ??= Index(NormalizedAccounts().GetValueOrDefault)).GetValueOrDefault(normalizedAccount) ?? (IReadOnlyList<Meeting>)[];
+
+    /// <summary>The normalized account name of a meeting of the set (normalized once for the set), or null for a meeting not in it.</summary>
+    public string? NormalizedAccountOf(Meeting meeting) => NormalizedAccounts().GetValueOrDefault(meeting);
 
     /// <summary>The meetings that carry opportunity <paramref name="opportunityId"/>.</summary>
     public IReadOnlyList<Meeting> WithOpportunity(string opportunityId) =>
@@ -38,6 +42,22 @@ public sealed class MeetingSet(IReadOnlyList<Meeting> meetings) : IReadOnlyList<
     public IEnumerator<Meeting> GetEnumerator() => meetings.GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    private Dictionary<Meeting, string> NormalizedAccounts()
+    {
+        if (_accounts is null)
+        {
+            var accounts = new Dictionary<Meeting, string>(meetings.Count, ReferenceEqualityComparer.Instance);
+            foreach (var meeting in meetings)
+            {
+                accounts.TryAdd(meeting, Normalized.Of(meeting.AccountName));
+            }
+
+            _accounts = accounts;
+        }
+
+        return _accounts;
+    }
 
     private Dictionary<string, List<Meeting>> Index(Func<Meeting, string?> key)
     {
