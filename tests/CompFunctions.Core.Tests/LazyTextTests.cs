@@ -102,4 +102,27 @@ public sealed class LazyTextTests
     [InlineData("   ", "")]
     public void Normalizing_ascii_and_accented_text_gives_the_words_rules_compare(string text, string normalized) =>
         Assert.Equal(normalized, Normalized.Of(text));
+
+    [Fact]
+    public void Account_names_compare_equal_exactly_when_their_normalized_forms_are_equal()
+    {
+        string?[] names =
+        [
+            null, "", "  ", "--", "Acme Corp", "ACME corp.", "acme corp", " Acme  Corp ", "Acme Corp Inc", "AcmeCorp", "Acme Cor",
+            "Pérez & Hijos, S.L.", "perez hijos s l", "PEREZ HIJOS S.L.", "Zoë's Café", "zoe s cafe", "Account 000123", "account-000123",
+        ];
+        foreach (var x in names)
+        {
+            Assert.Equal(Normalized.Of(x).Length == 0, Normalized.IsEmpty(x));
+            foreach (var y in names)
+            {
+                var equal = Normalized.Of(x) == Normalized.Of(y);
+                Assert.Equal(equal, Normalized.Comparer.Equals(x, y));
+                if (equal)
+                {
+                    Assert.Equal(Normalized.Comparer.GetHashCode(x!), Normalized.Comparer.GetHashCode(y!));
+                }
+            }
+        }
+    }
 }

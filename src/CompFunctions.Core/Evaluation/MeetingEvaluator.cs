@@ -46,7 +46,7 @@ public sealed class PeriodEvaluator(PolicySet policies, EvaluationContext contex
 
             // Consecutive meetings are nearly always under the same versions: what depends only on them is made once.
             priced = priced is not null && ReferenceEquals(priced.Plan, plan) && ReferenceEquals(priced.Ruleset, ruleset) ? priced : new Priced(plan!, ruleset!, context, policies.Fx);
-            var verdict = Judge(meeting, ruleset!, others, ref exceptionsUsed);
+            var verdict = Judge(meeting, priced, others, ref exceptionsUsed);
             var qualification = QualificationSummary.From(verdict);
             var sharedWith = EarlierMeetingOfSameOpportunity(meeting, others);
             var lines = new PayoutLine[plan!.Components.Count];
@@ -115,8 +115,9 @@ public sealed class PeriodEvaluator(PolicySet policies, EvaluationContext contex
         return first;
     }
 
-    private Verdict Judge(Meeting meeting, Ruleset ruleset, IReadOnlyList<Meeting> others, ref int exceptionsUsed)
+    private Verdict Judge(Meeting meeting, Priced priced, IReadOnlyList<Meeting> others, ref int exceptionsUsed)
     {
+        var ruleset = priced.Ruleset;
         var (disqualified, judged) = ruleset.Judge(meeting, others, context);
         var paths = judged as PathOutcome[] ?? judged.ToArray();
         string? by = null;
@@ -142,10 +143,7 @@ public sealed class PeriodEvaluator(PolicySet policies, EvaluationContext contex
         }
 
         var qualified = by is not null;
-        var failed = qualified
-            ? []
-            : paths.SelectMany(p => p.Criteria).Where(c => c.Required && !c.Passed).Select(c => c.Criterion).Distinct().ToArray();
-        return new Verdict(qualified, by, disqualified, failed, paths, ruleset.Ref);
+        return new Verdict(qualified, by, disqualified, qualified ? [] : FailedCriteria(paths), paths, priced.RulesetRef);
     }
 
     /// <summary>What the lines of meetings under one plan and ruleset version share.</summary>
@@ -162,6 +160,24 @@ public sealed class PeriodEvaluator(PolicySet policies, EvaluationContext contex
         public Pricing Pricing { get; } = new(plan.PayCurrency, context, fx);
 
         public Money.Money Zero { get; } = Money.Money.Zero(plan.PayCurrency).Rounded();
+    }
+
+    /// <summary>The names of the required criteria that failed, each once, in the order the paths list them.</summary>
+    private static string[] FailedCriteria(PathOutcome[] paths)
+    {
+        List<string>? failed = null;
+        foreach (var path in paths)
+        {
+            foreach (var criterion in path.Criteria)
+            {
+                if (criterion.Required && !criterion.Passed && !(failed?.Contains(criterion.Criterion) ?? false))
+                {
+                    (failed ??= []).Add(criterion.Criterion);
+                }
+            }
+        }
+
+        return failed?.ToArray() ?? [];
     }
 
     private PayoutLine Unpriced(Meeting meeting, CompPlan? plan, string problem)

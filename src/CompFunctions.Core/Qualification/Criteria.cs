@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
@@ -233,22 +234,47 @@ public sealed record ContactTitleCriterion(IReadOnlyList<string>? Keywords = nul
             return Fail("CONTACT_TITLE_MISSING", "", persona.Expected, NotGiven);
         }
 
-        var matched = persona.Match(Normalized.Of(title));
+        var matched = persona.Match(title);
         return matched is not null
             ? Pass("CONTACT_TITLE_PERSONA", title, persona.Expected, LazyText.Of((title, matched), static p => $"contact title \"{p.title}\" matches the persona \"{p.matched}\""))
             : Fail("CONTACT_TITLE_NOT_PERSONA", title, persona.Expected, LazyText.Of(title, static t => $"contact title \"{t}\" is not a target persona"));
     }
 
-    /// <summary>The keywords normalized once and the patterns compiled once (each when first needed, so a bad one fails where it always did).</summary>
+    /// <summary>
+    /// The keywords normalized once and the patterns made once (each when first needed, so a bad
+    /// one fails where it always did). A title's match depends on nothing but the title, and an
+    /// export repeats a few hundred titles over and over, so each title's match is remembered
+    /// (up to <see cref="RememberedTitles"/> titles; a match that timed out is not remembered).
+    /// </summary>
     private sealed class Persona(IReadOnlyList<string> keywords, IReadOnlyList<string> patterns)
     {
+        private const int RememberedTitles = 20_000;
+
         private readonly string[] _keywords = keywords.Select(Normalized.Of).ToArray();
         private readonly Regex?[] _patterns = new Regex?[patterns.Count];
+        private readonly ConcurrentDictionary<string, string?> _matches = new(StringComparer.Ordinal);
+        private int _remembered;
 
         public string Expected { get; } = string.Join(" or ", keywords.Select(k => $"\"{k}\"").Concat(patterns.Select(p => $"/{p}/")));
 
-        /// <summary>The first keyword found as whole words, else the first pattern that matches, else null.</summary>
-        public string? Match(string normalizedTitle)
+        /// <summary>The first keyword found as whole words in the normalized title, else the first pattern that matches it, else null.</summary>
+        public string? Match(string title)
+        {
+            if (_matches.TryGetValue(title, out var known))
+            {
+                return known;
+            }
+
+            var matched = MatchNormalized(Normalized.Of(title));
+            if (_remembered < RememberedTitles && _matches.TryAdd(title, matched))
+            {
+                Interlocked.Increment(ref _remembered);
+            }
+
+            return matched;
+        }
+
+        private string? MatchNormalized(string normalizedTitle)
         {
             var words = Normalized.Of(normalizedTitle);
             for (var i = 0; i < _keywords.Length; i++)

@@ -81,20 +81,20 @@ public sealed record DuplicateAccountDisqualifier(int WithinDays) : Disqualifier
 {
     public override Disqualification? Check(Meeting meeting, IReadOnlyList<Meeting> others, EvaluationContext context)
     {
-        var set = others as MeetingSet;
-        var account = set?.NormalizedAccountOf(meeting) ?? Normalized.Of(meeting.AccountName);
-        if (account.Length == 0)
+        var account = meeting.AccountName;
+        if (Normalized.IsEmpty(account))
         {
             return null;
         }
 
         // The first, by booking time, of the earlier meetings with the same account within the window.
         Meeting? earlier = null;
+        var indexed = others is MeetingSet;
         foreach (var o in MeetingSet.SameAccount(others, account))
         {
             if (o.MeetingId != meeting.MeetingId
                 && o.Status != MeetingStatus.Cancelled
-                && (set is not null || Normalized.Of(o.AccountName) == account)
+                && (indexed || Normalized.Comparer.Equals(o.AccountName, account))
                 && IsBefore(o, meeting)
                 && meeting.BookedAt - o.BookedAt <= TimeSpan.FromDays(WithinDays)
                 && (earlier is null || o.BookedAt < earlier.BookedAt))

@@ -47,6 +47,19 @@ public static class Normalized
         return false;
     }
 
+    /// <summary>
+    /// Compares texts as <see cref="Of"/> them, without making the normalized strings when both are
+    /// ASCII (account names nearly always are): equal when their normalized forms are, null as "".
+    /// </summary>
+    public static IEqualityComparer<string?> Comparer { get; } = new NormalizedComparer();
+
+    /// <summary>True when <see cref="Of"/> gives "" (no letter or digit), without making it for ASCII text.</summary>
+    public static bool IsEmpty(string? text) =>
+        text is null || (Ascii.IsValid(text) ? !text.AsSpan().ContainsAny(AsciiLettersAndDigits) : Of(text).Length == 0);
+
+    private static readonly SearchValues<char> AsciiLettersAndDigits =
+        SearchValues.Create("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+
     /// <summary>ASCII has no accents to decompose: lower-case letters and digits, punctuation runs as one space; the same string when it is already normalized.</summary>
     private static string OfAscii(string text)
     {
@@ -112,5 +125,113 @@ public static class Normalized
         }
 
         return builder.ToString();
+    }
+
+    private sealed class NormalizedComparer : IEqualityComparer<string?>
+    {
+        public bool Equals(string? x, string? y)
+        {
+            if (ReferenceEquals(x, y))
+            {
+                return true;
+            }
+
+            x ??= "";
+            y ??= "";
+            if (!Ascii.IsValid(x) || !Ascii.IsValid(y))
+            {
+                return Of(x) == Of(y);
+            }
+
+            var left = new AsciiWords(x);
+            var right = new AsciiWords(y);
+            while (true)
+            {
+                var more = left.MoveNext();
+                if (more != right.MoveNext())
+                {
+                    return false;
+                }
+
+                if (!more)
+                {
+                    return true;
+                }
+
+                if (left.Current != right.Current)
+                {
+                    return false;
+                }
+            }
+        }
+
+        public int GetHashCode(string? text)
+        {
+            text ??= "";
+            var hash = new HashCode();
+            if (Ascii.IsValid(text))
+            {
+                for (var words = new AsciiWords(text); words.MoveNext();)
+                {
+                    hash.Add(words.Current);
+                }
+            }
+            else
+            {
+                foreach (var c in Of(text))
+                {
+                    hash.Add(c);
+                }
+            }
+
+            return hash.ToHashCode();
+        }
+    }
+
+    /// <summary>The characters <see cref="Of"/> gives for ASCII text, one at a time.</summary>
+    private ref struct AsciiWords(string text)
+    {
+        private int _next;
+        private bool _started;
+        private bool _pendingSpace;
+        private char _held;
+
+        public char Current { get; private set; }
+
+        public bool MoveNext()
+        {
+            if (_held != default)
+            {
+                Current = _held;
+                _held = default;
+                return true;
+            }
+
+            while (_next < text.Length)
+            {
+                var c = text[_next++];
+                if (!char.IsAsciiLetterOrDigit(c))
+                {
+                    _pendingSpace = true;
+                    continue;
+                }
+
+                var lower = char.ToLowerInvariant(c);
+                if (_pendingSpace && _started)
+                {
+                    _pendingSpace = false;
+                    _held = lower;
+                    Current = ' ';
+                    return true;
+                }
+
+                _pendingSpace = false;
+                _started = true;
+                Current = lower;
+                return true;
+            }
+
+            return false;
+        }
     }
 }
