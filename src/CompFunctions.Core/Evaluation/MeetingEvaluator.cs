@@ -76,9 +76,10 @@ public sealed class PeriodEvaluator(PolicySet policies, EvaluationContext contex
         }
 
         // Period rules apply per plan version: a mid-month plan change splits the month by meeting date.
+        // A plan version without period rules leaves its lines as they are.
         var results = evaluations.Select(e => e.Evaluation).ToArray();
         var extra = new List<PayoutLine>();
-        foreach (var group in evaluations.Select((e, i) => (e, i)).Where(x => x.e.Plan is not null).GroupBy(x => x.e.Plan!.Ref))
+        foreach (var group in evaluations.Select((e, i) => (e, i)).Where(x => x.e.Plan?.PeriodRules is not null).GroupBy(x => x.e.Plan!.Ref))
         {
             var plan = group.First().e.Plan!;
             var (applied, periodLines) = PeriodRulesEngine.Apply(plan, group.Select(x => x.e.Evaluation).ToArray(), group.First().e.Assignment, period);

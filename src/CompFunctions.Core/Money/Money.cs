@@ -34,14 +34,21 @@ public readonly record struct Money(decimal Amount, Currency Currency)
 
     /// <summary>The amount with exactly the currency's minor-unit digits, invariant culture: <c>480.00</c>.</summary>
     public string ToInvariantString() =>
-        Rounded().Amount.ToString("F" + Currency.MinorUnits.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+        Rounded().Amount.ToString(Format('F', Currency.MinorUnits), CultureInfo.InvariantCulture);
 
     /// <summary>Human form with grouping, for reasons a rep reads: <c>48,000.00 USD</c>.</summary>
     public string ToDisplayString() =>
-        Rounded().Amount.ToString("N" + Currency.MinorUnits.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture)
+        Rounded().Amount.ToString(Format('N', Currency.MinorUnits), CultureInfo.InvariantCulture)
         + " " + Currency.Code;
 
     public override string ToString() => ToInvariantString() + " " + Currency.Code;
+
+    private static readonly string[] FixedFormats = [.. Enumerable.Range(0, 4).Select(n => "F" + n.ToString(CultureInfo.InvariantCulture))];
+    private static readonly string[] GroupedFormats = [.. Enumerable.Range(0, 4).Select(n => "N" + n.ToString(CultureInfo.InvariantCulture))];
+
+    /// <summary>The numeric format with a currency's minor-unit digits (made once for 0 to 3 digits).</summary>
+    private static string Format(char kind, int digits) =>
+        digits is >= 0 and < 4 ? (kind == 'F' ? FixedFormats : GroupedFormats)[digits] : kind + digits.ToString(CultureInfo.InvariantCulture);
 
     private static void EnsureSameCurrency(Money left, Money right)
     {

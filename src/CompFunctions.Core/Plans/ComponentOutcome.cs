@@ -7,9 +7,10 @@ namespace CompFunctions.Core.Plans;
 /// the reason codes behind it and a sentence a rep understands (formatted when first read, see
 /// <see cref="LazyText"/>).
 /// </summary>
-public sealed record ComponentOutcome(string Component, Money.Money Amount, IReadOnlyList<string> ReasonCodes, string Reason)
+/// <remarks>A value, not an object: the line made of it is what an evaluation keeps.</remarks>
+public readonly record struct ComponentOutcome(string Component, Money.Money Amount, IReadOnlyList<string> ReasonCodes, string Reason)
 {
-    private LazyText? _reason = LazyText.From(Reason);
+    private readonly LazyText? _reason = LazyText.From(Reason);
 
     internal ComponentOutcome(string component, Money.Money amount, IReadOnlyList<string> reasonCodes, LazyText reason)
         : this(component, amount, reasonCodes, "") => _reason = reason;

@@ -259,9 +259,9 @@ public sealed record PipelinePercentComponent : PlanComponent, IPaysOnOpportunit
         }
 
         var (pipeline, note, problem) = OpportunityValue(meeting, pricing);
-        if (problem is not null)
+        if (problem is { } unpriced)
         {
-            return problem;
+            return unpriced;
         }
 
         return Pay(pipeline!.Value.Times(Percent / 100m),
@@ -327,9 +327,9 @@ public sealed record ClosedWonComponent : PlanComponent, IPaysOnOpportunity
         if (Percent is { } percent)
         {
             var (revenue, note, problem) = OpportunityValue(meeting, pricing);
-            if (problem is not null)
+            if (problem is { } unpriced)
             {
-                return problem;
+                return unpriced;
             }
 
             total += revenue!.Value.Times(percent / 100m);

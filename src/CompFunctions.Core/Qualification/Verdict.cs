@@ -56,24 +56,25 @@ public sealed record Verdict(
     IReadOnlyList<PathOutcome> Paths,
     DocumentRef Ruleset)
 {
+    private readonly Derived<Verdict, string> _explanation = new();
+
     public IEnumerable<CriterionOutcome> Criteria => Paths.SelectMany(p => p.Criteria);
 
-    /// <summary>One sentence a rep reads: why the meeting counts or does not.</summary>
-    public string Explanation
+    /// <summary>One sentence a rep reads: why the meeting counts or does not (made once, when first read).</summary>
+    public string Explanation => _explanation.For(this, static v => v.Explain());
+
+    private string Explain()
     {
-        get
+        if (DisqualifiedBy is { } d)
         {
-            if (DisqualifiedBy is { } d)
-            {
-                return $"disqualified: {d.Explanation}";
-            }
-
-            if (Qualified)
-            {
-                return $"qualified: {Paths.First(p => p.Path == By).Explanation}";
-            }
-
-            return "not qualified: " + string.Join("; ", Paths.Select(p => p.Explanation).Distinct());
+            return $"disqualified: {d.Explanation}";
         }
+
+        if (Qualified)
+        {
+            return $"qualified: {Paths.First(p => p.Path == By).Explanation}";
+        }
+
+        return "not qualified: " + string.Join("; ", Paths.Select(p => p.Explanation).Distinct());
     }
 }
