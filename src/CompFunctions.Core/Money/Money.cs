@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace CompFunctions.Core.Money;
 
@@ -37,9 +38,14 @@ public readonly record struct Money(decimal Amount, Currency Currency)
         Rounded().Amount.ToString(Format('F', Currency.MinorUnits), CultureInfo.InvariantCulture);
 
     /// <summary>Human form with grouping, for reasons a rep reads: <c>48,000.00 USD</c>.</summary>
-    public string ToDisplayString() =>
-        Rounded().Amount.ToString(Format('N', Currency.MinorUnits), CultureInfo.InvariantCulture)
-        + " " + Currency.Code;
+    public string ToDisplayString()
+    {
+        var text = new DefaultInterpolatedStringHandler(1, 2, CultureInfo.InvariantCulture);
+        text.AppendFormatted(Rounded().Amount, Format('N', Currency.MinorUnits));
+        text.AppendLiteral(" ");
+        text.AppendFormatted(Currency.Code);
+        return text.ToStringAndClear();
+    }
 
     public override string ToString() => ToInvariantString() + " " + Currency.Code;
 

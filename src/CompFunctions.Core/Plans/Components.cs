@@ -111,6 +111,8 @@ public sealed record PerMeetingComponent : PlanComponent
 {
     private static readonly LazyText NoOpportunity = Fixed("Not paid: no opportunity has been created from this meeting yet");
 
+    private readonly Derived<PerMeetingComponent, string> _description = new();
+
     public decimal? Amount { get; init; }
 
     public bool RequiresQualified { get; init; }
@@ -169,13 +171,20 @@ public sealed record PerMeetingComponent : PlanComponent
     private string PaidFor(Money.Money money, Meeting meeting, Verdict verdict, EvaluationContext context, string basis)
     {
         var mustQualify = RequiresQualified || QualifiedBy is not null;
-        var kind = string.Join(" ", new[] { RequiresAeAccepted ? "AE-accepted" : null, mustQualify ? "qualified" : null }.Where(k => k is not null));
-        var article = kind.Length > 0 && "aeiouAEIOU".Contains(kind[0], StringComparison.Ordinal) ? "an" : "a";
-        var when = RequiresHeld ? $"held on {context.LocalDateText(meeting.ScheduledFor)}" : $"set on {context.LocalDateText(meeting.BookedAt)}";
-        var description = kind.Length == 0 ? $"a meeting {when}" : $"{article} {kind} meeting {when}";
-        var opportunity = RequiresOpportunity ? $" with opportunity {meeting.OpportunityId}" : "";
-        var why = mustQualify ? $" ({verdict.Explanation})" : "";
-        return $"{money.ToDisplayString()} for {description}{opportunity}{basis}{why}";
+        var when = context.LocalDateText(RequiresHeld ? meeting.ScheduledFor : meeting.BookedAt);
+        return $"{money.ToDisplayString()} for {_description.For(this, static c => c.Description)}{when}{(RequiresOpportunity ? " with opportunity " : "")}{(RequiresOpportunity ? meeting.OpportunityId : "")}{basis}{(mustQualify ? " (" : "")}{(mustQualify ? verdict.Explanation : "")}{(mustQualify ? ")" : "")}";
+    }
+
+    /// <summary>What kind of meeting this component pays, up to its date: "a qualified meeting held on ".</summary>
+    private string Description
+    {
+        get
+        {
+            var kind = string.Join(" ", new[] { RequiresAeAccepted ? "AE-accepted" : null, RequiresQualified || QualifiedBy is not null ? "qualified" : null }.Where(k => k is not null));
+            var article = kind.Length > 0 && "aeiouAEIOU".Contains(kind[0], StringComparison.Ordinal) ? "an" : "a";
+            var when = RequiresHeld ? "held on " : "set on ";
+            return kind.Length == 0 ? $"a meeting {when}" : $"{article} {kind} meeting {when}";
+        }
     }
 
     private (decimal? Amount, string Basis) ResolveAmount(Meeting meeting, Verdict verdict)

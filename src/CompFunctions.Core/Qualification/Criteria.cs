@@ -86,7 +86,7 @@ public abstract record Criterion
     /// <summary>What a list criterion calls its value in reasons, and its three reason codes.</summary>
     private protected sealed record OneOfWords(string What, string Missing, string Allowed, string NotAllowed);
 
-    /// <summary>A list of allowed values as criteria compare and show them: normalized once, and joined the way reasons print them.</summary>
+    /// <summary>A list of allowed values as criteria compare them (normalized) and show them (joined the way reasons print them).</summary>
     private protected sealed class ValueList(IReadOnlyList<string> values, string separator)
     {
         private readonly string[] _normalized = values.Select(Normalized.Of).ToArray();
@@ -94,19 +94,7 @@ public abstract record Criterion
         public string Joined { get; } = string.Join(separator, values);
 
         /// <summary>True when <paramref name="value"/> is in the list, compared normalized.</summary>
-        public bool Contains(string value)
-        {
-            var normalized = Normalized.Of(value);
-            foreach (var allowed in _normalized)
-            {
-                if (allowed == normalized)
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
+        public bool Contains(string value) => Normalized.IsOneOf(value, _normalized);
     }
 }
 

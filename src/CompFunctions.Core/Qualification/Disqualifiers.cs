@@ -58,7 +58,7 @@ public sealed record AeRejectedDisqualifier(IReadOnlyList<string>? Reasons = nul
             return new("ae_rejected", "AE_REJECTED", LazyText.Of(reason, static r => $"the AE rejected it{(r is null ? "" : $" (\"{r}\")")}"));
         }
 
-        return reason is not null && _reasons.For(this, static d => d.Reasons!.Select(Normalized.Of).ToArray()).Contains(Normalized.Of(reason), StringComparer.Ordinal)
+        return reason is not null && Normalized.IsOneOf(reason, _reasons.For(this, static d => d.Reasons!.Select(Normalized.Of).ToArray()))
             ? new("ae_rejected", "AE_REJECTED", LazyText.Of(reason, static r => $"the AE rejected it as \"{r}\""))
             : null;
     }

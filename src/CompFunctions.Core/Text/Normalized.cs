@@ -10,6 +10,18 @@ namespace CompFunctions.Core.Text;
 /// </summary>
 public static class Normalized
 {
+    /// <summary>ASCII text up to this length is normalized on the stack; longer or other text makes a string.</summary>
+    private const int StackLength = 256;
+
+    private static readonly SearchValues<char> AsciiLettersAndDigits =
+        SearchValues.Create("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+
+    /// <summary>
+    /// Compares texts as <see cref="Of"/> them, without making the normalized strings when they are
+    /// short ASCII (account names nearly always are): equal when their normalized forms are, null as "".
+    /// </summary>
+    public static IEqualityComparer<string?> Comparer { get; } = new NormalizedComparer();
+
     public static string Of(string? text)
     {
         if (string.IsNullOrWhiteSpace(text))
@@ -17,7 +29,47 @@ public static class Normalized
             return "";
         }
 
-        return Ascii.IsValid(text) ? OfAscii(text) : OfUnicode(text);
+        if (!Ascii.IsValid(text))
+        {
+            return OfUnicode(text);
+        }
+
+        char[]? rented = null;
+        var buffer = text.Length <= StackLength ? stackalloc char[text.Length] : (rented = ArrayPool<char>.Shared.Rent(text.Length));
+        var normalized = buffer[..OfAscii(text, buffer)];
+        var result = normalized.SequenceEqual(text) ? text : new string(normalized);
+        if (rented is not null)
+        {
+            ArrayPool<char>.Shared.Return(rented);
+        }
+
+        return result;
+    }
+
+    /// <summary>True when <see cref="Of"/> gives "" (no letter or digit), without making it for ASCII text.</summary>
+    public static bool IsEmpty(string? text) =>
+        text is null || (Ascii.IsValid(text) ? !text.AsSpan().ContainsAny(AsciiLettersAndDigits) : Of(text).Length == 0);
+
+    /// <summary>True when <paramref name="text"/> normalized is one of <paramref name="normalizedValues"/> (each already <see cref="Of"/> something).</summary>
+    public static bool IsOneOf(string? text, IReadOnlyList<string> normalizedValues)
+    {
+        text ??= "";
+        if (!IsShortAscii(text))
+        {
+            return normalizedValues.Contains(Of(text), StringComparer.Ordinal);
+        }
+
+        Span<char> buffer = stackalloc char[text.Length];
+        var normalized = buffer[..OfAscii(text, buffer)];
+        for (var i = 0; i < normalizedValues.Count; i++)
+        {
+            if (normalized.SequenceEqual(normalizedValues[i]))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>True when <paramref name="phrase"/> occurs in <paramref name="text"/> as whole words, both normalized.</summary>
@@ -48,23 +100,12 @@ public static class Normalized
     }
 
     /// <summary>
-    /// Compares texts as <see cref="Of"/> them, without making the normalized strings when both are
-    /// ASCII (account names nearly always are): equal when their normalized forms are, null as "".
+    /// Writes what <see cref="Of"/> gives for ASCII text into <paramref name="into"/> (at least as
+    /// long as the text) and returns its length. ASCII has no accents to decompose: letters and
+    /// digits lower-cased, every run of anything else one space between words.
     /// </summary>
-    public static IEqualityComparer<string?> Comparer { get; } = new NormalizedComparer();
-
-    /// <summary>True when <see cref="Of"/> gives "" (no letter or digit), without making it for ASCII text.</summary>
-    public static bool IsEmpty(string? text) =>
-        text is null || (Ascii.IsValid(text) ? !text.AsSpan().ContainsAny(AsciiLettersAndDigits) : Of(text).Length == 0);
-
-    private static readonly SearchValues<char> AsciiLettersAndDigits =
-        SearchValues.Create("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
-
-    /// <summary>ASCII has no accents to decompose: lower-case letters and digits, punctuation runs as one space; the same string when it is already normalized.</summary>
-    private static string OfAscii(string text)
+    private static int OfAscii(ReadOnlySpan<char> text, Span<char> into)
     {
-        char[]? rented = null;
-        var buffer = text.Length <= 256 ? stackalloc char[text.Length] : (rented = ArrayPool<char>.Shared.Rent(text.Length));
         var length = 0;
         var pendingSpace = false;
         foreach (var c in text)
@@ -73,10 +114,10 @@ public static class Normalized
             {
                 if (pendingSpace && length > 0)
                 {
-                    buffer[length++] = ' ';
+                    into[length++] = ' ';
                 }
 
-                buffer[length++] = char.ToLowerInvariant(c);
+                into[length++] = char.ToLowerInvariant(c);
                 pendingSpace = false;
             }
             else
@@ -85,14 +126,7 @@ public static class Normalized
             }
         }
 
-        var normalized = buffer[..length];
-        var result = normalized.SequenceEqual(text) ? text : new string(normalized);
-        if (rented is not null)
-        {
-            ArrayPool<char>.Shared.Return(rented);
-        }
-
-        return result;
+        return length;
     }
 
     private static string OfUnicode(string text)
@@ -127,6 +161,8 @@ public static class Normalized
         return builder.ToString();
     }
 
+    private static bool IsShortAscii(string text) => text.Length <= StackLength && Ascii.IsValid(text);
+
     private sealed class NormalizedComparer : IEqualityComparer<string?>
     {
         public bool Equals(string? x, string? y)
@@ -138,100 +174,26 @@ public static class Normalized
 
             x ??= "";
             y ??= "";
-            if (!Ascii.IsValid(x) || !Ascii.IsValid(y))
+            if (!IsShortAscii(x) || !IsShortAscii(y))
             {
                 return Of(x) == Of(y);
             }
 
-            var left = new AsciiWords(x);
-            var right = new AsciiWords(y);
-            while (true)
-            {
-                var more = left.MoveNext();
-                if (more != right.MoveNext())
-                {
-                    return false;
-                }
-
-                if (!more)
-                {
-                    return true;
-                }
-
-                if (left.Current != right.Current)
-                {
-                    return false;
-                }
-            }
+            Span<char> left = stackalloc char[x.Length];
+            Span<char> right = stackalloc char[y.Length];
+            return left[..OfAscii(x, left)].SequenceEqual(right[..OfAscii(y, right)]);
         }
 
         public int GetHashCode(string? text)
         {
             text ??= "";
-            var hash = new HashCode();
-            if (Ascii.IsValid(text))
+            if (!IsShortAscii(text))
             {
-                for (var words = new AsciiWords(text); words.MoveNext();)
-                {
-                    hash.Add(words.Current);
-                }
-            }
-            else
-            {
-                foreach (var c in Of(text))
-                {
-                    hash.Add(c);
-                }
+                return string.GetHashCode(Of(text));
             }
 
-            return hash.ToHashCode();
-        }
-    }
-
-    /// <summary>The characters <see cref="Of"/> gives for ASCII text, one at a time.</summary>
-    private ref struct AsciiWords(string text)
-    {
-        private int _next;
-        private bool _started;
-        private bool _pendingSpace;
-        private char _held;
-
-        public char Current { get; private set; }
-
-        public bool MoveNext()
-        {
-            if (_held != default)
-            {
-                Current = _held;
-                _held = default;
-                return true;
-            }
-
-            while (_next < text.Length)
-            {
-                var c = text[_next++];
-                if (!char.IsAsciiLetterOrDigit(c))
-                {
-                    _pendingSpace = true;
-                    continue;
-                }
-
-                var lower = char.ToLowerInvariant(c);
-                if (_pendingSpace && _started)
-                {
-                    _pendingSpace = false;
-                    _held = lower;
-                    Current = ' ';
-                    return true;
-                }
-
-                _pendingSpace = false;
-                _started = true;
-                Current = lower;
-                return true;
-            }
-
-            return false;
+            Span<char> normalized = stackalloc char[text.Length];
+            return string.GetHashCode(normalized[..OfAscii(text, normalized)]);
         }
     }
 }
