@@ -166,20 +166,59 @@ public sealed class PeriodEvaluator(PolicySet policies, EvaluationContext contex
     /// <summary>The names of the required criteria that failed, each once, in the order the paths list them.</summary>
     private static string[] FailedCriteria(PathOutcome[] paths)
     {
-        List<string>? failed = null;
-        foreach (var path in paths)
+        var count = CollectFailed(paths, null);
+        if (count == 0)
         {
-            foreach (var criterion in path.Criteria)
+            return [];
+        }
+
+        var failed = new string[count];
+        CollectFailed(paths, failed);
+        return failed;
+    }
+
+    /// <summary>Counts the first failure of each required criterion (by name), in order, and writes the names into <paramref name="into"/> when given.</summary>
+    private static int CollectFailed(PathOutcome[] paths, string[]? into)
+    {
+        var count = 0;
+        for (var p = 0; p < paths.Length; p++)
+        {
+            for (var c = 0; c < paths[p].Criteria.Count; c++)
             {
-                if (criterion.Required && !criterion.Passed && !(failed?.Contains(criterion.Criterion) ?? false))
+                var name = paths[p].Criteria[c].Criterion;
+                if (FailsRequired(paths[p].Criteria[c]) && !FailedEarlier(paths, p, c, name))
                 {
-                    (failed ??= []).Add(criterion.Criterion);
+                    if (into is not null)
+                    {
+                        into[count] = name;
+                    }
+
+                    count++;
                 }
             }
         }
 
-        return failed?.ToArray() ?? [];
+        return count;
     }
+
+    /// <summary>True when a required criterion named <paramref name="name"/> failed before position (<paramref name="path"/>, <paramref name="index"/>).</summary>
+    private static bool FailedEarlier(PathOutcome[] paths, int path, int index, string name)
+    {
+        for (var p = 0; p <= path; p++)
+        {
+            for (var c = 0; c < (p == path ? index : paths[p].Criteria.Count); c++)
+            {
+                if (FailsRequired(paths[p].Criteria[c]) && paths[p].Criteria[c].Criterion == name)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static bool FailsRequired(CriterionOutcome criterion) => criterion.Required && !criterion.Passed;
 
     private PayoutLine Unpriced(Meeting meeting, CompPlan? plan, string problem)
     {
