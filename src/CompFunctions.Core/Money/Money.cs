@@ -11,6 +11,9 @@ namespace CompFunctions.Core.Money;
 /// </summary>
 public readonly record struct Money(decimal Amount, Currency Currency)
 {
+    private static readonly string[] FixedFormats = [.. Enumerable.Range(0, 4).Select(n => "F" + n.ToString(CultureInfo.InvariantCulture))];
+    private static readonly string[] GroupedFormats = [.. Enumerable.Range(0, 4).Select(n => "N" + n.ToString(CultureInfo.InvariantCulture))];
+
     public static Money Zero(Currency currency) => new(0m, currency);
 
     public Money Rounded()
@@ -48,9 +51,6 @@ public readonly record struct Money(decimal Amount, Currency Currency)
     }
 
     public override string ToString() => ToInvariantString() + " " + Currency.Code;
-
-    private static readonly string[] FixedFormats = [.. Enumerable.Range(0, 4).Select(n => "F" + n.ToString(CultureInfo.InvariantCulture))];
-    private static readonly string[] GroupedFormats = [.. Enumerable.Range(0, 4).Select(n => "N" + n.ToString(CultureInfo.InvariantCulture))];
 
     /// <summary>The numeric format with a currency's minor-unit digits (made once for 0 to 3 digits).</summary>
     private static string Format(char kind, int digits) =>

@@ -101,11 +101,11 @@ public abstract record Criterion
 /// <summary>Passes when the predictive lead score grade is one of <see cref="Allowed"/>.</summary>
 public sealed record LeadScoreCriterion(IReadOnlyList<string> Allowed) : Criterion
 {
+    private static readonly OneOfWords Words = new("lead score", "LEAD_SCORE_MISSING", "LEAD_SCORE_ALLOWED", "LEAD_SCORE_NOT_ALLOWED");
+
     private readonly Derived<LeadScoreCriterion, ValueList> _allowed = new();
 
     protected override string Type => "lead_score";
-
-    private static readonly OneOfWords Words = new("lead score", "LEAD_SCORE_MISSING", "LEAD_SCORE_ALLOWED", "LEAD_SCORE_NOT_ALLOWED");
 
     public override CriterionOutcome Evaluate(Meeting meeting) =>
         OneOf(Words, _allowed.For(this, static c => new ValueList(c.Allowed, " or ")), meeting.LeadScore?.ToGradeText());
@@ -324,11 +324,11 @@ public sealed record ContactTitleCriterion(IReadOnlyList<string>? Keywords = nul
 /// <summary>Passes when the segment (e.g. SMB, MM, ENT) is one of <see cref="Allowed"/>.</summary>
 public sealed record SegmentCriterion(IReadOnlyList<string> Allowed) : Criterion
 {
+    private static readonly OneOfWords Words = new("segment", "SEGMENT_MISSING", "SEGMENT_ALLOWED", "SEGMENT_NOT_ALLOWED");
+
     private readonly Derived<SegmentCriterion, ValueList> _allowed = new();
 
     protected override string Type => "segment";
-
-    private static readonly OneOfWords Words = new("segment", "SEGMENT_MISSING", "SEGMENT_ALLOWED", "SEGMENT_NOT_ALLOWED");
 
     public override CriterionOutcome Evaluate(Meeting meeting) =>
         OneOf(Words, _allowed.For(this, static c => new ValueList(c.Allowed, " or ")), meeting.Segment);
@@ -339,11 +339,11 @@ public sealed record SegmentCriterion(IReadOnlyList<string> Allowed) : Criterion
 /// <summary>Passes when the lead source (outbound, inbound) is one of <see cref="Allowed"/>.</summary>
 public sealed record SourceCriterion(IReadOnlyList<string> Allowed) : Criterion
 {
+    private static readonly OneOfWords Words = new("source", "SOURCE_MISSING", "SOURCE_ALLOWED", "SOURCE_NOT_ALLOWED");
+
     private readonly Derived<SourceCriterion, ValueList> _allowed = new();
 
     protected override string Type => "source";
-
-    private static readonly OneOfWords Words = new("source", "SOURCE_MISSING", "SOURCE_ALLOWED", "SOURCE_NOT_ALLOWED");
 
     public override CriterionOutcome Evaluate(Meeting meeting) =>
         OneOf(Words, _allowed.For(this, static c => new ValueList(c.Allowed, " or ")), meeting.Source?.ToContractText());
