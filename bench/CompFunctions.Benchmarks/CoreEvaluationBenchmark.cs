@@ -48,6 +48,39 @@ public class CoreEvaluationBenchmark
     [Benchmark(OperationsPerInvoke = Meetings)]
     public int EvaluateSdrMonth() => _evaluator.Evaluate("sdr-g000", new CompPeriod(2026, 11), _meetings, _earlier).Meetings.Count;
 
+    /// <summary>
+    /// The evaluation, then every text the pipeline stores: each line's reason and verdict
+    /// explanation, each verdict's, path's and criterion's explanation. Reasons are formatted when
+    /// first read, so this is what an SDR month costs when its lines and verdicts are written.
+    /// </summary>
+    [Benchmark(OperationsPerInvoke = Meetings)]
+    public int EvaluateSdrMonthAndReadEveryText()
+    {
+        var length = 0;
+        foreach (var evaluation in _evaluator.Evaluate("sdr-g000", new CompPeriod(2026, 11), _meetings, _earlier).Meetings)
+        {
+            foreach (var line in evaluation.Lines)
+            {
+                length += line.Reason.Length + (line.Qualification.Explanation?.Length ?? 0);
+            }
+
+            if (evaluation.Verdict is { } verdict)
+            {
+                length += verdict.Explanation.Length + (verdict.DisqualifiedBy?.Explanation.Length ?? 0);
+                foreach (var path in verdict.Paths)
+                {
+                    length += path.Explanation.Length;
+                    foreach (var criterion in path.Criteria)
+                    {
+                        length += criterion.Observed.Length + criterion.Expected.Length + criterion.Explanation.Length;
+                    }
+                }
+            }
+        }
+
+        return length;
+    }
+
     internal static async Task<List<Meeting>> MeetingsAsync(GeneratorOptions options)
     {
         var csv = new StringWriter();

@@ -48,10 +48,10 @@ public sealed class NightlyCheckTests(PipelineFixture pipeline)
     public async Task A_night_with_an_export_before_the_deadline_is_fine()
     {
         var run = await pipeline.WaitForRunAsync(await pipeline.DropExportAsync("it/nightly.csv", CsvRows.File(CsvRows.Held("T-NC-1", "it-nightly"))));
+        // The first 06:00 deadline at or after the run: the same local day's when the run started before 06:00.
         var calendar = pipeline.Services.GetRequiredService<CompanyCalendar>();
-        // The first 06:00 deadline after the run: the same local day's when the run started before 06:00.
         var sameDay = calendar.AtLocal(calendar.LocalDate(run.StartedAt), new TimeOnly(6, 0));
-        var nextDeadline = sameDay >= run.StartedAt ? sameDay : calendar.AtLocal(calendar.LocalDate(run.StartedAt).AddDays(1), new TimeOnly(6, 0));
+        var nextDeadline = run.StartedAt <= sameDay ? sameDay : calendar.AtLocal(calendar.LocalDate(run.StartedAt).AddDays(1), new TimeOnly(6, 0));
 
         var result = await CheckAt(nextDeadline.AddMinutes(5)).RunAsync(CancellationToken.None);
         try

@@ -7,5 +7,5 @@ namespace CompFunctions.Core.Evaluation;
 public sealed record EvaluationContext(CompanyCalendar Calendar, StageOrder Stages)
 {
     /// <summary>ISO date of an instant in the company's time zone, as reasons print it.</summary>
-    public string LocalDateText(DateTimeOffset instant) => Calendar.LocalDate(instant).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+    public string LocalDateText(DateTimeOffset instant) => Calendar.LocalDateText(instant);
 }

@@ -4,6 +4,7 @@ using CompFunctions.Core.Plans;
 using CompFunctions.Core.Policies;
 using CompFunctions.Core.Qualification;
 using CompFunctions.Core.Statements;
+using CompFunctions.Core.Text;
 
 namespace CompFunctions.Core.Evaluation;
 
@@ -32,45 +33,53 @@ public sealed class PeriodEvaluator(PolicySet policies, EvaluationContext contex
         var others = new MeetingSet(earlier.Concat(meetings).ToArray());
         var exceptionsUsed = 0;
         var evaluations = new List<(MeetingEvaluation Evaluation, CompPlan? Plan, Assignment? Assignment)>(meetings.Count);
+        Priced? priced = null;
         foreach (var meeting in meetings.OrderBy(m => m.BookedAt).ThenBy(m => m.MeetingId, StringComparer.Ordinal))
         {
-            var (plan, ruleset, assignment, problem) = policies.InForceOn(sdrId, context.Calendar.LocalDate(meeting.BookedAt));
+            var bookedOn = context.Calendar.LocalDate(meeting.BookedAt);
+            var (plan, ruleset, assignment, problem) = policies.InForceOn(sdrId, bookedOn);
             if (problem is not null)
             {
                 evaluations.Add((new MeetingEvaluation(meeting, null, [Unpriced(meeting, plan, problem)]), null, assignment));
                 continue;
             }
 
-            var verdict = Judge(meeting, ruleset!, others, ref exceptionsUsed);
+            // Consecutive meetings are nearly always under the same versions: what depends only on them is made once.
+            priced = priced is not null && ReferenceEquals(priced.Plan, plan) && ReferenceEquals(priced.Ruleset, ruleset) ? priced : new Priced(plan!, ruleset!, context, policies.Fx);
+            var verdict = Judge(meeting, priced, others, ref exceptionsUsed);
             var qualification = QualificationSummary.From(verdict);
-            var pricing = new Pricing(plan!.PayCurrency, context, policies.Fx);
             var sharedWith = EarlierMeetingOfSameOpportunity(meeting, others);
-            var lines = plan.Components
-                .Select(component => sharedWith is not null && component is IPaysOnOpportunity
-                    ? new ComponentOutcome(component.Id, Money.Money.Zero(plan.PayCurrency).Rounded(), ["OPPORTUNITY_PAID_ON_EARLIER_MEETING"],
-                        $"Opportunity {meeting.OpportunityId} is paid on {sharedWith.MeetingId}, booked {context.LocalDateText(sharedWith.BookedAt)}: an opportunity pays once")
-                    : component.Evaluate(meeting, verdict, pricing))
-                .Select(outcome => new PayoutLine(
+            var lines = new PayoutLine[plan!.Components.Count];
+            for (var i = 0; i < lines.Length; i++)
+            {
+                var component = plan.Components[i];
+                var outcome = sharedWith is not null && component is IPaysOnOpportunity
+                    ? new ComponentOutcome(component.Id, priced.Zero, Codes.Just("OPPORTUNITY_PAID_ON_EARLIER_MEETING"), LazyText.Of((meeting.OpportunityId, sharedWith, context), static p =>
+                        $"Opportunity {p.OpportunityId} is paid on {p.sharedWith.MeetingId}, booked {p.context.LocalDateText(p.sharedWith.BookedAt)}: an opportunity pays once"))
+                    : component.Evaluate(meeting, verdict, priced.Pricing);
+                lines[i] = new PayoutLine(
                     PayoutLine.IdFor(meeting.MeetingId, outcome.Component),
                     meeting.MeetingId,
                     outcome.Amount.Amount < 0 ? LineKind.Clawback : LineKind.Earning,
                     outcome.Component,
                     outcome.Amount,
-                    outcome.Reason,
+                    "",
                     outcome.ReasonCodes,
                     qualification,
-                    plan.Ref,
-                    ruleset!.Ref,
+                    priced.PlanRef,
+                    priced.RulesetRef,
                     meeting.SourceRef,
-                    Adjusts: null) { Account = meeting.AccountName, BookedOn = context.Calendar.LocalDate(meeting.BookedAt) })
-                .ToArray();
+                    Adjusts: null) { ReasonText = outcome.ReasonText, Account = meeting.AccountName, BookedOn = bookedOn };
+            }
+
             evaluations.Add((new MeetingEvaluation(meeting, verdict, lines), plan, assignment));
         }
 
         // Period rules apply per plan version: a mid-month plan change splits the month by meeting date.
+        // A plan version without period rules leaves its lines as they are.
         var results = evaluations.Select(e => e.Evaluation).ToArray();
         var extra = new List<PayoutLine>();
-        foreach (var group in evaluations.Select((e, i) => (e, i)).Where(x => x.e.Plan is not null).GroupBy(x => x.e.Plan!.Ref))
+        foreach (var group in evaluations.Select((e, i) => (e, i)).Where(x => x.e.Plan?.PeriodRules is not null).GroupBy(x => x.e.Plan!.Ref))
         {
             var plan = group.First().e.Plan!;
             var (applied, periodLines) = PeriodRulesEngine.Apply(plan, group.Select(x => x.e.Evaluation).ToArray(), group.First().e.Assignment, period);
@@ -86,18 +95,32 @@ public sealed class PeriodEvaluator(PolicySet policies, EvaluationContext contex
     }
 
     /// <summary>The SDR's first meeting, booked before this one, that carries the same opportunity (an opportunity pays once).</summary>
-    private static Meeting? EarlierMeetingOfSameOpportunity(Meeting meeting, IReadOnlyList<Meeting> others) =>
-        meeting.OpportunityId is not { } opportunity
-            ? null
-            : MeetingSet.SameOpportunity(others, opportunity)
-                .Where(o => o.OpportunityId == opportunity && (o.BookedAt < meeting.BookedAt || (o.BookedAt == meeting.BookedAt && string.CompareOrdinal(o.MeetingId, meeting.MeetingId) < 0)))
-                .OrderBy(o => o.BookedAt)
-                .FirstOrDefault();
-
-    private Verdict Judge(Meeting meeting, Ruleset ruleset, IReadOnlyList<Meeting> others, ref int exceptionsUsed)
+    private static Meeting? EarlierMeetingOfSameOpportunity(Meeting meeting, IReadOnlyList<Meeting> others)
     {
+        if (meeting.OpportunityId is not { } opportunity)
+        {
+            return null;
+        }
+
+        Meeting? first = null;
+        foreach (var o in MeetingSet.SameOpportunity(others, opportunity))
+        {
+            if (o.OpportunityId == opportunity
+                && (o.BookedAt < meeting.BookedAt || (o.BookedAt == meeting.BookedAt && string.CompareOrdinal(o.MeetingId, meeting.MeetingId) < 0))
+                && (first is null || o.BookedAt < first.BookedAt))
+            {
+                first = o;
+            }
+        }
+
+        return first;
+    }
+
+    private Verdict Judge(Meeting meeting, Priced priced, IReadOnlyList<Meeting> others, ref int exceptionsUsed)
+    {
+        var ruleset = priced.Ruleset;
         var (disqualified, judged) = ruleset.Judge(meeting, others, context);
-        var paths = judged.ToArray();
+        var paths = judged as PathOutcome[] ?? judged.ToArray();
         string? by = null;
         for (var i = 0; i < paths.Length && by is null && disqualified is null; i++)
         {
@@ -121,11 +144,81 @@ public sealed class PeriodEvaluator(PolicySet policies, EvaluationContext contex
         }
 
         var qualified = by is not null;
-        var failed = qualified
-            ? []
-            : paths.SelectMany(p => p.Criteria).Where(c => c.Required && !c.Passed).Select(c => c.Criterion).Distinct().ToArray();
-        return new Verdict(qualified, by, disqualified, failed, paths, ruleset.Ref);
+        return new Verdict(qualified, by, disqualified, qualified ? [] : FailedCriteria(paths), paths, priced.RulesetRef);
     }
+
+    /// <summary>What the lines of meetings under one plan and ruleset version share.</summary>
+    private sealed class Priced(CompPlan plan, Ruleset ruleset, EvaluationContext context, FxTable fx)
+    {
+        public CompPlan Plan { get; } = plan;
+
+        public Ruleset Ruleset { get; } = ruleset;
+
+        public DocumentRef PlanRef { get; } = plan.Ref;
+
+        public DocumentRef RulesetRef { get; } = ruleset.Ref;
+
+        public Pricing Pricing { get; } = new(plan.PayCurrency, context, fx);
+
+        public Money.Money Zero { get; } = Money.Money.Zero(plan.PayCurrency).Rounded();
+    }
+
+    /// <summary>The names of the required criteria that failed, each once, in the order the paths list them.</summary>
+    private static string[] FailedCriteria(PathOutcome[] paths)
+    {
+        var count = CollectFailed(paths, null);
+        if (count == 0)
+        {
+            return [];
+        }
+
+        var failed = new string[count];
+        CollectFailed(paths, failed);
+        return failed;
+    }
+
+    /// <summary>Counts the first failure of each required criterion (by name), in order, and writes the names into <paramref name="into"/> when given.</summary>
+    private static int CollectFailed(PathOutcome[] paths, string[]? into)
+    {
+        var count = 0;
+        for (var p = 0; p < paths.Length; p++)
+        {
+            for (var c = 0; c < paths[p].Criteria.Count; c++)
+            {
+                var name = paths[p].Criteria[c].Criterion;
+                if (FailsRequired(paths[p].Criteria[c]) && !FailedEarlier(paths, p, c, name))
+                {
+                    if (into is not null)
+                    {
+                        into[count] = name;
+                    }
+
+                    count++;
+                }
+            }
+        }
+
+        return count;
+    }
+
+    /// <summary>True when a required criterion named <paramref name="name"/> failed before position (<paramref name="path"/>, <paramref name="index"/>).</summary>
+    private static bool FailedEarlier(PathOutcome[] paths, int path, int index, string name)
+    {
+        for (var p = 0; p <= path; p++)
+        {
+            for (var c = 0; c < (p == path ? index : paths[p].Criteria.Count); c++)
+            {
+                if (FailsRequired(paths[p].Criteria[c]) && paths[p].Criteria[c].Criterion == name)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static bool FailsRequired(CriterionOutcome criterion) => criterion.Required && !criterion.Passed;
 
     private PayoutLine Unpriced(Meeting meeting, CompPlan? plan, string problem)
     {

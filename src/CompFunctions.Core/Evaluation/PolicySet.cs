@@ -33,7 +33,7 @@ public sealed class PolicySet(
     /// <summary>The plan, ruleset and assignment in force for an SDR on a local day, or the reason there are none.</summary>
     public (CompPlan? Plan, Ruleset? Ruleset, Assignment? Assignment, string? Problem) InForceOn(string sdrId, DateOnly day)
     {
-        var text = day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        string Text() => day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         Assignment? assignment = null;
         var planId = DefaultPlanId;
         if (Rosters.All.Count > 0)
@@ -43,8 +43,8 @@ public sealed class PolicySet(
             if (assignment is null)
             {
                 return (null, null, null, roster is null
-                    ? $"no roster is in force on {text}"
-                    : $"roster {roster.Id} v{roster.Version} assigns no plan to {sdrId} on {text}");
+                    ? $"no roster is in force on {Text()}"
+                    : $"roster {roster.Id} v{roster.Version} assigns no plan to {sdrId} on {Text()}");
             }
 
             planId = assignment.Plan;
@@ -54,12 +54,12 @@ public sealed class PolicySet(
         if (plan is null)
         {
             var first = versions?.All.Count > 0 ? $" (its first version starts {versions.All[0].EffectiveFrom:yyyy-MM-dd})" : "";
-            return (null, null, assignment, $"no version of plan {planId} is in force on {text}{first}");
+            return (null, null, assignment, $"no version of plan {planId} is in force on {Text()}{first}");
         }
 
         var ruleset = Rulesets.TryGetValue(plan.Ruleset, out var rulesetVersions) ? rulesetVersions.InForceOn(day) : null;
         return ruleset is null
-            ? (plan, null, assignment, $"plan {plan.Ref} qualifies with ruleset {plan.Ruleset}, which has no accepted version in force on {text}")
+            ? (plan, null, assignment, $"plan {plan.Ref} qualifies with ruleset {plan.Ruleset}, which has no accepted version in force on {Text()}")
             : (plan, ruleset, assignment, null);
     }
 }

@@ -34,6 +34,10 @@ public enum LeadSource
 
 public static class MeetingEnumText
 {
+    private static readonly string[] Decisions = Enum.GetValues<AeDecision>().Select(d => d.ToString().ToLowerInvariant()).ToArray();
+    private static readonly string[] Sources = Enum.GetValues<LeadSource>().Select(s => s.ToString().ToLowerInvariant()).ToArray();
+    private static readonly string[] Scores = Enum.GetValues<LeadScore>().Select(s => s.ToString()).ToArray();
+
     /// <summary>The contract's spelling of a status: <c>no_show</c>, <c>held</c>…</summary>
     public static string ToContractText(this MeetingStatus status) => status switch
     {
@@ -41,9 +45,15 @@ public static class MeetingEnumText
         _ => status.ToString().ToLowerInvariant(),
     };
 
-    public static string ToContractText(this AeDecision decision) => decision.ToString().ToLowerInvariant();
+    public static string ToContractText(this AeDecision decision) => Spelled(Decisions, (int)decision) ?? decision.ToString().ToLowerInvariant();
 
-    public static string ToContractText(this LeadSource source) => source.ToString().ToLowerInvariant();
+    public static string ToContractText(this LeadSource source) => Spelled(Sources, (int)source) ?? source.ToString().ToLowerInvariant();
+
+    /// <summary>The grade's letter, <c>A</c>…<c>D</c>, as the contract and reasons spell it.</summary>
+    public static string ToGradeText(this LeadScore score) => Spelled(Scores, (int)score) ?? score.ToString();
+
+    /// <summary>The spelling made once for a defined value (they run from 0), or null for any other.</summary>
+    private static string? Spelled(string[] spelled, int value) => value >= 0 && value < spelled.Length ? spelled[value] : null;
 
     public static bool TryParseStatus(string text, out MeetingStatus status) =>
         TryParseContract(text, out status);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace CompFunctions.Core.Money;
 
@@ -10,6 +11,9 @@ namespace CompFunctions.Core.Money;
 /// </summary>
 public readonly record struct Money(decimal Amount, Currency Currency)
 {
+    private static readonly string[] FixedFormats = [.. Enumerable.Range(0, 4).Select(n => "F" + n.ToString(CultureInfo.InvariantCulture))];
+    private static readonly string[] GroupedFormats = [.. Enumerable.Range(0, 4).Select(n => "N" + n.ToString(CultureInfo.InvariantCulture))];
+
     public static Money Zero(Currency currency) => new(0m, currency);
 
     public Money Rounded()
@@ -34,14 +38,23 @@ public readonly record struct Money(decimal Amount, Currency Currency)
 
     /// <summary>The amount with exactly the currency's minor-unit digits, invariant culture: <c>480.00</c>.</summary>
     public string ToInvariantString() =>
-        Rounded().Amount.ToString("F" + Currency.MinorUnits.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+        Rounded().Amount.ToString(Format('F', Currency.MinorUnits), CultureInfo.InvariantCulture);
 
     /// <summary>Human form with grouping, for reasons a rep reads: <c>48,000.00 USD</c>.</summary>
-    public string ToDisplayString() =>
-        Rounded().Amount.ToString("N" + Currency.MinorUnits.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture)
-        + " " + Currency.Code;
+    public string ToDisplayString()
+    {
+        var text = new DefaultInterpolatedStringHandler(1, 2, CultureInfo.InvariantCulture);
+        text.AppendFormatted(Rounded().Amount, Format('N', Currency.MinorUnits));
+        text.AppendLiteral(" ");
+        text.AppendFormatted(Currency.Code);
+        return text.ToStringAndClear();
+    }
 
     public override string ToString() => ToInvariantString() + " " + Currency.Code;
+
+    /// <summary>The numeric format with a currency's minor-unit digits (made once for 0 to 3 digits).</summary>
+    private static string Format(char kind, int digits) =>
+        digits is >= 0 and < 4 ? (kind == 'F' ? FixedFormats : GroupedFormats)[digits] : kind + digits.ToString(CultureInfo.InvariantCulture);
 
     private static void EnsureSameCurrency(Money left, Money right)
     {

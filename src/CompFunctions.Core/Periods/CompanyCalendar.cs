@@ -1,3 +1,6 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+
 namespace CompFunctions.Core.Periods;
 
 /// <summary>
@@ -6,6 +9,10 @@ namespace CompFunctions.Core.Periods;
 /// </summary>
 public sealed class CompanyCalendar
 {
+    private const int RememberedDays = 4_000;
+
+    private readonly ConcurrentDictionary<DateOnly, string> _dayTexts = new();
+
     public CompanyCalendar(string timeZoneId)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(timeZoneId);
@@ -20,6 +27,24 @@ public sealed class CompanyCalendar
     public DateTimeOffset ToLocal(DateTimeOffset instant) => TimeZoneInfo.ConvertTime(instant, TimeZone);
 
     public DateOnly LocalDate(DateTimeOffset instant) => DateOnly.FromDateTime(ToLocal(instant).DateTime);
+
+    /// <summary>ISO date (<c>yyyy-MM-dd</c>) of an instant in the company's time zone, as reasons print it; each day's text is made once.</summary>
+    public string LocalDateText(DateTimeOffset instant)
+    {
+        var day = LocalDate(instant);
+        if (_dayTexts.TryGetValue(day, out var text))
+        {
+            return text;
+        }
+
+        text = day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        if (_dayTexts.Count < RememberedDays)
+        {
+            _dayTexts.TryAdd(day, text);
+        }
+
+        return text;
+    }
 
     /// <summary>The comp period an instant falls in: the local calendar month.</summary>
     public CompPeriod PeriodOf(DateTimeOffset instant)

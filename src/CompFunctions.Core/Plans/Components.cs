@@ -2,7 +2,9 @@ using System.Globalization;
 using System.Text.Json.Serialization;
 using CompFunctions.Core.Evaluation;
 using CompFunctions.Core.Meetings;
+using CompFunctions.Core.Policies;
 using CompFunctions.Core.Qualification;
+using CompFunctions.Core.Text;
 
 namespace CompFunctions.Core.Plans;
 
@@ -19,6 +21,8 @@ public sealed record Pricing(Money.Currency Currency, EvaluationContext Context,
 [JsonDerivedType(typeof(ClosedWonComponent), "closed_won")]
 public abstract record PlanComponent
 {
+    private protected static readonly LazyText NoOpportunityYet = Fixed("No opportunity has been created from this meeting yet");
+
     /// <summary>The component's id, used in line ids and statements (e.g. <c>meeting_held</c>).</summary>
     public required string Id { get; init; }
 
@@ -43,15 +47,24 @@ public abstract record PlanComponent
             return null;
         }
 
-        var on = pricing.Context.LocalDateText(meeting.ScheduledFor);
-        var (code, reason) = meeting.Status switch
+        var code = meeting.Status switch
         {
-            MeetingStatus.NoShow => ("MEETING_NO_SHOW", $"No-show on {on}: no-shows are not paid"),
-            MeetingStatus.Cancelled => ("MEETING_CANCELLED", $"Meeting for {on} was cancelled: cancelled meetings are not paid"),
-            MeetingStatus.Rescheduled => ("MEETING_RESCHEDULED", $"Meeting for {on} was rescheduled: it pays once it is held"),
-            _ => ("MEETING_NOT_YET_HELD", $"Meeting scheduled for {on} has not been held yet: it pays once it is held"),
+            MeetingStatus.NoShow => "MEETING_NO_SHOW",
+            MeetingStatus.Cancelled => "MEETING_CANCELLED",
+            MeetingStatus.Rescheduled => "MEETING_RESCHEDULED",
+            _ => "MEETING_NOT_YET_HELD",
         };
-        return Zero(pricing, reason, code);
+        return Zero(pricing, LazyText.Of((pricing.Context, meeting), static p =>
+        {
+            var on = p.Context.LocalDateText(p.meeting.ScheduledFor);
+            return p.meeting.Status switch
+            {
+                MeetingStatus.NoShow => $"No-show on {on}: no-shows are not paid",
+                MeetingStatus.Cancelled => $"Meeting for {on} was cancelled: cancelled meetings are not paid",
+                MeetingStatus.Rescheduled => $"Meeting for {on} was rescheduled: it pays once it is held",
+                _ => $"Meeting scheduled for {on} has not been held yet: it pays once it is held",
+            };
+        }), code);
     }
 
     /// <summary>The opportunity amount in the plan's currency (converted at the rate in force on the day the opportunity was created), or why it cannot be.</summary>
@@ -60,7 +73,7 @@ public abstract record PlanComponent
         var opportunity = meeting.OpportunityId;
         if (meeting.OpportunityAmount is not { } value || meeting.Currency is null)
         {
-            return (null, null, Zero(pricing, $"Opportunity {opportunity} has no amount", "OPPORTUNITY_AMOUNT_MISSING"));
+            return (null, null, Zero(pricing, LazyText.Of(opportunity, static o => $"Opportunity {o} has no amount"), "OPPORTUNITY_AMOUNT_MISSING"));
         }
 
         var original = new Money.Money(value, Money.Currency.Parse(meeting.Currency));
@@ -68,7 +81,7 @@ public abstract record PlanComponent
         if (!pricing.Fx.TryConvert(original, pricing.Currency, day, out var converted, out var rate))
         {
             return (null, null, Zero(pricing,
-                $"Not priced: opportunity {opportunity} is in {original.Currency} and there is no {original.Currency}→{pricing.Currency} rate on or before {day:yyyy-MM-dd} in the FX table",
+                LazyText.From($"Not priced: opportunity {opportunity} is in {original.Currency} and there is no {original.Currency}→{pricing.Currency} rate on or before {day:yyyy-MM-dd} in the FX table")!,
                 "UNPRICED_FX_RATE_MISSING"));
         }
 
@@ -76,11 +89,14 @@ public abstract record PlanComponent
         return (converted, note, null);
     }
 
-    protected ComponentOutcome Zero(Pricing pricing, string reason, params string[] codes) =>
-        new(Id, Money.Money.Zero(pricing.Currency).Rounded(), codes, reason);
+    private protected ComponentOutcome Zero(Pricing pricing, LazyText reason, string code) =>
+        new(Id, Money.Money.Zero(pricing.Currency).Rounded(), Codes.Just(code), reason);
 
-    protected ComponentOutcome Pay(Money.Money amount, string reason, params string[] codes) =>
-        new(Id, amount.Rounded(), codes, reason);
+    private protected ComponentOutcome Pay(Money.Money amount, LazyText reason, string code) =>
+        new(Id, amount.Rounded(), Codes.Just(code), reason);
+
+    /// <summary>A sentence without parts, made once.</summary>
+    private protected static LazyText Fixed(string text) => LazyText.From(text)!;
 
     protected static string PercentText(decimal percent) => percent.ToString("0.####", CultureInfo.InvariantCulture);
 }
@@ -93,6 +109,10 @@ public abstract record PlanComponent
 /// </summary>
 public sealed record PerMeetingComponent : PlanComponent
 {
+    private static readonly LazyText NoOpportunity = Fixed("Not paid: no opportunity has been created from this meeting yet");
+
+    private readonly Derived<PerMeetingComponent, string> _description = new();
+
     public decimal? Amount { get; init; }
 
     public bool RequiresQualified { get; init; }
@@ -117,40 +137,54 @@ public sealed record PerMeetingComponent : PlanComponent
 
         if (RequiresAeAccepted && meeting.AeDecision != AeDecision.Accepted)
         {
-            return Zero(pricing, $"Not paid: the AE has not accepted the meeting (decision: {meeting.AeDecision.ToContractText()})", "AE_NOT_ACCEPTED");
+            return Zero(pricing, LazyText.Of(meeting.AeDecision, static d => $"Not paid: the AE has not accepted the meeting (decision: {d.ToContractText()})"), "AE_NOT_ACCEPTED");
         }
 
         if (RequiresOpportunity && meeting.OpportunityId is null)
         {
-            return Zero(pricing, "Not paid: no opportunity has been created from this meeting yet", "NO_OPPORTUNITY");
+            return Zero(pricing, NoOpportunity, "NO_OPPORTUNITY");
         }
 
         var mustQualify = RequiresQualified || QualifiedBy is not null;
         if (mustQualify && !verdict.Qualified)
         {
-            return Zero(pricing, $"Not paid: the meeting is {verdict.Explanation}", "NOT_QUALIFIED");
+            return Zero(pricing, LazyText.Of(verdict, static v => $"Not paid: the meeting is {v.Explanation}"), "NOT_QUALIFIED");
         }
 
         if (QualifiedBy is not null && !QualifiedBy.Contains(verdict.By!, StringComparer.Ordinal))
         {
-            return Zero(pricing, $"Not paid: qualified by {verdict.By}, and this component pays only meetings qualified by {string.Join(" or ", QualifiedBy)}", "QUALIFIED_BY_OTHER_PATH");
+            return Zero(pricing, LazyText.Of((verdict.By, QualifiedBy), static p => $"Not paid: qualified by {p.By}, and this component pays only meetings qualified by {string.Join(" or ", p.QualifiedBy)}"), "QUALIFIED_BY_OTHER_PATH");
         }
 
         var (amount, basis) = ResolveAmount(meeting, verdict);
         if (amount is null)
         {
-            return Zero(pricing, $"Not priced: the plan gives no amount for segment {meeting.Segment ?? "(none)"}", "UNPRICED_NO_AMOUNT");
+            return Zero(pricing, LazyText.Of(meeting.Segment, static s => $"Not priced: the plan gives no amount for segment {s ?? "(none)"}"), "UNPRICED_NO_AMOUNT");
         }
 
         var money = new Money.Money(amount.Value, pricing.Currency);
-        var kind = string.Join(" ", new[] { RequiresAeAccepted ? "AE-accepted" : null, mustQualify ? "qualified" : null }.Where(k => k is not null));
-        var article = kind.Length > 0 && "aeiouAEIOU".Contains(kind[0], StringComparison.Ordinal) ? "an" : "a";
-        var when = RequiresHeld ? $"held on {pricing.Context.LocalDateText(meeting.ScheduledFor)}" : $"set on {pricing.Context.LocalDateText(meeting.BookedAt)}";
-        var description = kind.Length == 0 ? $"a meeting {when}" : $"{article} {kind} meeting {when}";
-        var opportunity = RequiresOpportunity ? $" with opportunity {meeting.OpportunityId}" : "";
-        var why = mustQualify ? $" ({verdict.Explanation})" : "";
         var code = mustQualify ? "QUALIFIED" : RequiresAeAccepted ? "SAO" : RequiresOpportunity ? "OPPORTUNITY_CREATED" : RequiresHeld ? "MEETING_HELD" : "MEETING_SET";
-        return Pay(money, $"{money.ToDisplayString()} for {description}{opportunity}{basis}{why}", code);
+        return Pay(money, LazyText.Of((this, money, meeting, verdict, pricing.Context, basis), static p => p.Item1.PaidFor(p.money, p.meeting, p.verdict, p.Context, p.basis)), code);
+    }
+
+    /// <summary>Why a meeting is paid: the amount, what kind of meeting it was and when, the rate's basis and the verdict.</summary>
+    private string PaidFor(Money.Money money, Meeting meeting, Verdict verdict, EvaluationContext context, string basis)
+    {
+        var mustQualify = RequiresQualified || QualifiedBy is not null;
+        var when = context.LocalDateText(RequiresHeld ? meeting.ScheduledFor : meeting.BookedAt);
+        return $"{money.ToDisplayString()} for {_description.For(this, static c => c.Description)}{when}{(RequiresOpportunity ? " with opportunity " : "")}{(RequiresOpportunity ? meeting.OpportunityId : "")}{basis}{(mustQualify ? " (" : "")}{(mustQualify ? verdict.Explanation : "")}{(mustQualify ? ")" : "")}";
+    }
+
+    /// <summary>What kind of meeting this component pays, up to its date: "a qualified meeting held on ".</summary>
+    private string Description
+    {
+        get
+        {
+            var kind = string.Join(" ", new[] { RequiresAeAccepted ? "AE-accepted" : null, RequiresQualified || QualifiedBy is not null ? "qualified" : null }.Where(k => k is not null));
+            var article = kind.Length > 0 && "aeiouAEIOU".Contains(kind[0], StringComparison.Ordinal) ? "an" : "a";
+            var when = RequiresHeld ? "held on " : "set on ";
+            return kind.Length == 0 ? $"a meeting {when}" : $"{article} {kind} meeting {when}";
+        }
     }
 
     private (decimal? Amount, string Basis) ResolveAmount(Meeting meeting, Verdict verdict)
@@ -160,9 +194,15 @@ public sealed record PerMeetingComponent : PlanComponent
             return (byPath, $", the rate for meetings qualified by {path}");
         }
 
-        if (meeting.Segment is { } segment && AmountBySegment?.FirstOrDefault(kv => string.Equals(kv.Key, segment, StringComparison.OrdinalIgnoreCase)) is { Key: not null } bySegment)
+        if (meeting.Segment is { } segment && AmountBySegment is not null)
         {
-            return (bySegment.Value, $", the {bySegment.Key} segment rate");
+            foreach (var bySegment in AmountBySegment)
+            {
+                if (string.Equals(bySegment.Key, segment, StringComparison.OrdinalIgnoreCase))
+                {
+                    return (bySegment.Value, $", the {bySegment.Key} segment rate");
+                }
+            }
         }
 
         return (Amount, "");
@@ -216,25 +256,26 @@ public sealed record PipelinePercentComponent : PlanComponent, IPaysOnOpportunit
 
         if (meeting.OpportunityId is not { } opportunity)
         {
-            return Zero(pricing, "No opportunity has been created from this meeting yet", "NO_OPPORTUNITY");
+            return Zero(pricing, NoOpportunityYet, "NO_OPPORTUNITY");
         }
 
         var reached = meeting.FurthestStage;
         if (!pricing.Context.Stages.HasReached(reached, MinStage))
         {
-            var sofar = reached is null ? "has not reached a pipeline stage yet" : $"has reached {reached} so far";
-            return Zero(pricing, $"Opportunity {opportunity} {sofar}: pipeline pays from {MinStage}", "PIPELINE_STAGE_NOT_REACHED");
+            return Zero(pricing, LazyText.Of((opportunity, reached, MinStage), static p =>
+                $"Opportunity {p.opportunity} {(p.reached is null ? "has not reached a pipeline stage yet" : $"has reached {p.reached} so far")}: pipeline pays from {p.MinStage}"),
+                "PIPELINE_STAGE_NOT_REACHED");
         }
 
         var (pipeline, note, problem) = OpportunityValue(meeting, pricing);
-        if (problem is not null)
+        if (problem is { } unpriced)
         {
-            return problem;
+            return unpriced;
         }
 
-        var why = string.Equals(reached, MinStage, StringComparison.OrdinalIgnoreCase) ? "" : $" ({MinStage} or later pays)";
         return Pay(pipeline!.Value.Times(Percent / 100m),
-            $"{PercentText(Percent)}% of {pipeline.Value.ToDisplayString()} pipeline{note}: opportunity {opportunity} reached {reached}{why}",
+            LazyText.Of((Percent, pipeline.Value, note, opportunity, reached, MinStage), static p =>
+                $"{PercentText(p.Percent)}% of {p.Value.ToDisplayString()} pipeline{p.note}: opportunity {p.opportunity} reached {p.reached}{(string.Equals(p.reached, p.MinStage, StringComparison.OrdinalIgnoreCase) ? "" : $" ({p.MinStage} or later pays)")}"),
             "PIPELINE_STAGE_REACHED");
     }
 
@@ -276,12 +317,12 @@ public sealed record ClosedWonComponent : PlanComponent, IPaysOnOpportunity
         var won = WonStage ?? pricing.Context.Stages.Stages[^1];
         if (meeting.OpportunityId is not { } opportunity)
         {
-            return Zero(pricing, "No opportunity has been created from this meeting yet", "NO_OPPORTUNITY");
+            return Zero(pricing, NoOpportunityYet, "NO_OPPORTUNITY");
         }
 
         if (!pricing.Context.Stages.HasReached(meeting.FurthestStage, won))
         {
-            return Zero(pricing, $"Opportunity {opportunity} is not won (furthest stage: {meeting.FurthestStage ?? "none"})", "NOT_WON");
+            return Zero(pricing, LazyText.Of(meeting, static m => $"Opportunity {m.OpportunityId} is not won (furthest stage: {m.FurthestStage ?? "none"})"), "NOT_WON");
         }
 
         var total = Money.Money.Zero(pricing.Currency);
@@ -295,16 +336,16 @@ public sealed record ClosedWonComponent : PlanComponent, IPaysOnOpportunity
         if (Percent is { } percent)
         {
             var (revenue, note, problem) = OpportunityValue(meeting, pricing);
-            if (problem is not null)
+            if (problem is { } unpriced)
             {
-                return problem;
+                return unpriced;
             }
 
             total += revenue!.Value.Times(percent / 100m);
             parts.Add($"{PercentText(percent)}% of {revenue.Value.ToDisplayString()} closed-won revenue{note}");
         }
 
-        return Pay(total, $"{string.Join(" + ", parts)}: opportunity {opportunity} was won", "CLOSED_WON");
+        return Pay(total, LazyText.From($"{string.Join(" + ", parts)}: opportunity {opportunity} was won")!, "CLOSED_WON");
     }
 
     public override IEnumerable<string> Validate(EvaluationContext context)

@@ -26,5 +26,16 @@ public sealed class PolicyVersions<T>
 
     public IReadOnlyList<T> All => _byDate;
 
-    public T? InForceOn(DateOnly day) => _byDate.LastOrDefault(v => v.EffectiveFrom <= day);
+    public T? InForceOn(DateOnly day)
+    {
+        for (var i = _byDate.Length - 1; i >= 0; i--)
+        {
+            if (_byDate[i].EffectiveFrom <= day)
+            {
+                return _byDate[i];
+            }
+        }
+
+        return default;
+    }
 }

@@ -1,7 +1,9 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 using CompFunctions.Core.Meetings;
+using CompFunctions.Core.Policies;
 using CompFunctions.Core.Text;
 
 namespace CompFunctions.Core.Qualification;
@@ -39,10 +41,10 @@ public abstract record Criterion
     /// <summary>Problems that make the document unusable, each naming the field, in words RevOps can act on.</summary>
     public abstract IEnumerable<string> Validate();
 
-    protected CriterionOutcome Pass(string code, string observed, string expected, string explanation) =>
+    private protected CriterionOutcome Pass(string code, string observed, string expected, LazyText explanation) =>
         new(Name, true, Required, code, observed, expected, explanation);
 
-    protected CriterionOutcome Fail(string code, string observed, string expected, string explanation) =>
+    private protected CriterionOutcome Fail(string code, string observed, string expected, LazyText explanation) =>
         new(Name, false, Required, code, observed, expected, explanation);
 
     /// <summary>Checks a list of allowed values: not empty, no blanks, optionally each one known.</summary>
@@ -67,26 +69,46 @@ public abstract record Criterion
         }
     }
 
-    protected static bool InList(IReadOnlyList<string> list, string value) => list.Any(v => Normalized.Of(v) == Normalized.Of(value));
+    /// <summary>The outcome of a criterion that wants a value out of a list: missing, allowed or not (the value as reasons show it).</summary>
+    private protected CriterionOutcome OneOf(OneOfWords words, ValueList allowed, string? shown)
+    {
+        var wanted = allowed.Joined;
+        if (shown is null)
+        {
+            return Fail(words.Missing, "", wanted, LazyText.Of((words.What, wanted), static p => $"{p.What} not given (needs {p.wanted})"));
+        }
+
+        return allowed.Contains(shown)
+            ? Pass(words.Allowed, shown, wanted, LazyText.Of((words.What, shown, wanted), static p => $"{p.What} {p.shown} is {p.wanted}"))
+            : Fail(words.NotAllowed, shown, wanted, LazyText.Of((words.What, shown, wanted), static p => $"{p.What} {p.shown} (needs {p.wanted})"));
+    }
+
+    /// <summary>What a list criterion calls its value in reasons, and its three reason codes.</summary>
+    private protected sealed record OneOfWords(string What, string Missing, string Allowed, string NotAllowed);
+
+    /// <summary>A list of allowed values as criteria compare them (normalized) and show them (joined the way reasons print them).</summary>
+    private protected sealed class ValueList(IReadOnlyList<string> values, string separator)
+    {
+        private readonly string[] _normalized = values.Select(Normalized.Of).ToArray();
+
+        public string Joined { get; } = string.Join(separator, values);
+
+        /// <summary>True when <paramref name="value"/> is in the list, compared normalized.</summary>
+        public bool Contains(string value) => Normalized.IsOneOf(value, _normalized);
+    }
 }
 
 /// <summary>Passes when the predictive lead score grade is one of <see cref="Allowed"/>.</summary>
 public sealed record LeadScoreCriterion(IReadOnlyList<string> Allowed) : Criterion
 {
+    private static readonly OneOfWords Words = new("lead score", "LEAD_SCORE_MISSING", "LEAD_SCORE_ALLOWED", "LEAD_SCORE_NOT_ALLOWED");
+
+    private readonly Derived<LeadScoreCriterion, ValueList> _allowed = new();
+
     protected override string Type => "lead_score";
 
-    public override CriterionOutcome Evaluate(Meeting meeting)
-    {
-        var wanted = string.Join(" or ", Allowed);
-        if (meeting.LeadScore is not { } score)
-        {
-            return Fail("LEAD_SCORE_MISSING", "", wanted, $"lead score not given (needs {wanted})");
-        }
-
-        return InList(Allowed, score.ToString())
-            ? Pass("LEAD_SCORE_ALLOWED", score.ToString(), wanted, $"lead score {score} is {wanted}")
-            : Fail("LEAD_SCORE_NOT_ALLOWED", score.ToString(), wanted, $"lead score {score} (needs {wanted})");
-    }
+    public override CriterionOutcome Evaluate(Meeting meeting) =>
+        OneOf(Words, _allowed.For(this, static c => new ValueList(c.Allowed, " or ")), meeting.LeadScore?.ToGradeText());
 
     public override IEnumerable<string> Validate() =>
         ValidateList("allowed", Allowed, g => MeetingEnumText.TryParseLeadScore(g, out _), "A, B, C, D");
@@ -95,9 +117,13 @@ public sealed record LeadScoreCriterion(IReadOnlyList<string> Allowed) : Criteri
 /// <summary>Passes when the account has at least <see cref="Min"/> and at most <see cref="Max"/> employees (each optional).</summary>
 public sealed record EmployeeCountCriterion(int? Min = null, int? Max = null) : Criterion
 {
+    private readonly Derived<EmployeeCountCriterion, string> _range = new();
+
     protected override string Type => "employee_count";
 
-    private string Range => (Min, Max) switch
+    private string Range => _range.For(this, static c => c.RangeText);
+
+    private string RangeText => (Min, Max) switch
     {
         ({ } min, { } max) => $"{Count(min)}–{Count(max)}",
         ({ } min, null) => $"at least {Count(min)}",
@@ -112,13 +138,13 @@ public sealed record EmployeeCountCriterion(int? Min = null, int? Max = null) : 
         var range = Range;
         if (meeting.EmployeeCount is not { } count)
         {
-            return Fail("EMPLOYEE_COUNT_MISSING", "", range, $"employee count not given (needs {range})");
+            return Fail("EMPLOYEE_COUNT_MISSING", "", range, LazyText.Of(range, static r => $"employee count not given (needs {r})"));
         }
 
         var shown = count.ToString("N0", CultureInfo.InvariantCulture);
         return count >= (Min ?? 0) && count <= (Max ?? int.MaxValue)
-            ? Pass("EMPLOYEE_COUNT_IN_RANGE", shown, range, $"{shown} employees is {range}")
-            : Fail("EMPLOYEE_COUNT_OUT_OF_RANGE", shown, range, $"{shown} employees (needs {range})");
+            ? Pass("EMPLOYEE_COUNT_IN_RANGE", shown, range, LazyText.Of((shown, range), static p => $"{p.shown} employees is {p.range}"))
+            : Fail("EMPLOYEE_COUNT_OUT_OF_RANGE", shown, range, LazyText.Of((shown, range), static p => $"{p.shown} employees (needs {p.range})"));
     }
 
     public override IEnumerable<string> Validate()
@@ -143,26 +169,30 @@ public sealed record EmployeeCountCriterion(int? Min = null, int? Max = null) : 
 /// <summary>Passes when the industry is in <see cref="In"/>, or not in <see cref="NotIn"/> (one of the two).</summary>
 public sealed record IndustryCriterion(IReadOnlyList<string>? In = null, IReadOnlyList<string>? NotIn = null) : Criterion
 {
+    private readonly Derived<IndustryCriterion, (ValueList List, string Expected)> _list = new();
+
     protected override string Type => "industry";
 
     public override CriterionOutcome Evaluate(Meeting meeting)
     {
-        var expected = In is not null ? $"one of {string.Join(", ", In)}" : $"none of {string.Join(", ", NotIn!)}";
+        var (list, expected) = _list.For(this, static c => c.In is not null
+            ? (new ValueList(c.In, ", "), $"one of {string.Join(", ", c.In)}")
+            : (new ValueList(c.NotIn!, ", "), $"none of {string.Join(", ", c.NotIn!)}"));
         if (meeting.Industry is not { } industry)
         {
-            return Fail("INDUSTRY_MISSING", "", expected, $"industry not given (needs {expected})");
+            return Fail("INDUSTRY_MISSING", "", expected, LazyText.Of(expected, static e => $"industry not given (needs {e})"));
         }
 
         if (In is not null)
         {
-            return InList(In, industry)
-                ? Pass("INDUSTRY_IN_LIST", industry, expected, $"industry {industry} is in the list")
-                : Fail("INDUSTRY_NOT_IN_LIST", industry, expected, $"industry {industry} is not in the list ({string.Join(", ", In)})");
+            return list.Contains(industry)
+                ? Pass("INDUSTRY_IN_LIST", industry, expected, LazyText.Of(industry, static i => $"industry {i} is in the list"))
+                : Fail("INDUSTRY_NOT_IN_LIST", industry, expected, LazyText.Of((industry, list), static p => $"industry {p.industry} is not in the list ({p.list.Joined})"));
         }
 
-        return InList(NotIn!, industry)
-            ? Fail("INDUSTRY_EXCLUDED", industry, expected, $"industry {industry} is excluded")
-            : Pass("INDUSTRY_NOT_EXCLUDED", industry, expected, $"industry {industry} is not excluded");
+        return list.Contains(industry)
+            ? Fail("INDUSTRY_EXCLUDED", industry, expected, LazyText.Of(industry, static i => $"industry {i} is excluded"))
+            : Pass("INDUSTRY_NOT_EXCLUDED", industry, expected, LazyText.Of(industry, static i => $"industry {i} is not excluded"));
     }
 
     public override IEnumerable<string> Validate() =>
@@ -178,25 +208,82 @@ public sealed record IndustryCriterion(IReadOnlyList<string>? In = null, IReadOn
 /// </summary>
 public sealed record ContactTitleCriterion(IReadOnlyList<string>? Keywords = null, IReadOnlyList<string>? Patterns = null) : Criterion
 {
-    protected override string Type => "contact_title";
+    private static readonly LazyText NotGiven = LazyText.From("contact title not given (needs a target persona)")!;
 
-    private string Expected => string.Join(" or ", (Keywords ?? []).Select(k => $"\"{k}\"").Concat((Patterns ?? []).Select(p => $"/{p}/")));
+    private readonly Derived<ContactTitleCriterion, Persona> _persona = new();
+
+    protected override string Type => "contact_title";
 
     public override CriterionOutcome Evaluate(Meeting meeting)
     {
+        var persona = _persona.For(this, static c => new Persona(c.Keywords ?? [], c.Patterns ?? []));
         if (meeting.ContactTitle is not { } title)
         {
-            return Fail("CONTACT_TITLE_MISSING", "", Expected, "contact title not given (needs a target persona)");
+            return Fail("CONTACT_TITLE_MISSING", "", persona.Expected, NotGiven);
         }
 
-        var normalized = Normalized.Of(title);
-        var keyword = (Keywords ?? []).FirstOrDefault(k => Normalized.ContainsPhrase(normalized, k));
-        var pattern = keyword is null
-            ? (Patterns ?? []).FirstOrDefault(p => Regex.IsMatch(normalized, p, RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100)))
-            : null;
-        return keyword is not null || pattern is not null
-            ? Pass("CONTACT_TITLE_PERSONA", title, Expected, $"contact title \"{title}\" matches the persona \"{keyword ?? pattern}\"")
-            : Fail("CONTACT_TITLE_NOT_PERSONA", title, Expected, $"contact title \"{title}\" is not a target persona");
+        var matched = persona.Match(title);
+        return matched is not null
+            ? Pass("CONTACT_TITLE_PERSONA", title, persona.Expected, LazyText.Of((title, matched), static p => $"contact title \"{p.title}\" matches the persona \"{p.matched}\""))
+            : Fail("CONTACT_TITLE_NOT_PERSONA", title, persona.Expected, LazyText.Of(title, static t => $"contact title \"{t}\" is not a target persona"));
+    }
+
+    /// <summary>
+    /// The keywords normalized once and the patterns made once (each when first needed, so a bad
+    /// one fails where it always did). A title's match depends on nothing but the title, and an
+    /// export repeats a few hundred titles over and over, so each title's match is remembered
+    /// (up to <see cref="RememberedTitles"/> titles; a match that timed out is not remembered).
+    /// </summary>
+    private sealed class Persona(IReadOnlyList<string> keywords, IReadOnlyList<string> patterns)
+    {
+        private const int RememberedTitles = 20_000;
+
+        private readonly string[] _keywords = keywords.Select(Normalized.Of).ToArray();
+        private readonly Regex?[] _patterns = new Regex?[patterns.Count];
+        private readonly ConcurrentDictionary<string, string?> _matches = new(StringComparer.Ordinal);
+        private int _remembered;
+
+        public string Expected { get; } = string.Join(" or ", keywords.Select(k => $"\"{k}\"").Concat(patterns.Select(p => $"/{p}/")));
+
+        /// <summary>The first keyword found as whole words in the normalized title, else the first pattern that matches it, else null.</summary>
+        public string? Match(string title)
+        {
+            if (_matches.TryGetValue(title, out var known))
+            {
+                return known;
+            }
+
+            var matched = MatchNormalized(Normalized.Of(title));
+            if (_remembered < RememberedTitles && _matches.TryAdd(title, matched))
+            {
+                Interlocked.Increment(ref _remembered);
+            }
+
+            return matched;
+        }
+
+        private string? MatchNormalized(string normalizedTitle)
+        {
+            var words = Normalized.Of(normalizedTitle);
+            for (var i = 0; i < _keywords.Length; i++)
+            {
+                if (Normalized.ContainsWords(words, _keywords[i]))
+                {
+                    return keywords[i];
+                }
+            }
+
+            for (var i = 0; i < _patterns.Length; i++)
+            {
+                var pattern = _patterns[i] ??= new Regex(patterns[i], RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
+                if (pattern.IsMatch(normalizedTitle))
+                {
+                    return patterns[i];
+                }
+            }
+
+            return null;
+        }
     }
 
     public override IEnumerable<string> Validate()
@@ -237,17 +324,14 @@ public sealed record ContactTitleCriterion(IReadOnlyList<string>? Keywords = nul
 /// <summary>Passes when the segment (e.g. SMB, MM, ENT) is one of <see cref="Allowed"/>.</summary>
 public sealed record SegmentCriterion(IReadOnlyList<string> Allowed) : Criterion
 {
+    private static readonly OneOfWords Words = new("segment", "SEGMENT_MISSING", "SEGMENT_ALLOWED", "SEGMENT_NOT_ALLOWED");
+
+    private readonly Derived<SegmentCriterion, ValueList> _allowed = new();
+
     protected override string Type => "segment";
 
-    public override CriterionOutcome Evaluate(Meeting meeting)
-    {
-        var wanted = string.Join(" or ", Allowed);
-        return meeting.Segment is not { } segment
-            ? Fail("SEGMENT_MISSING", "", wanted, $"segment not given (needs {wanted})")
-            : InList(Allowed, segment)
-                ? Pass("SEGMENT_ALLOWED", segment, wanted, $"segment {segment} is {wanted}")
-                : Fail("SEGMENT_NOT_ALLOWED", segment, wanted, $"segment {segment} (needs {wanted})");
-    }
+    public override CriterionOutcome Evaluate(Meeting meeting) =>
+        OneOf(Words, _allowed.For(this, static c => new ValueList(c.Allowed, " or ")), meeting.Segment);
 
     public override IEnumerable<string> Validate() => ValidateList("allowed", Allowed);
 }
@@ -255,17 +339,14 @@ public sealed record SegmentCriterion(IReadOnlyList<string> Allowed) : Criterion
 /// <summary>Passes when the lead source (outbound, inbound) is one of <see cref="Allowed"/>.</summary>
 public sealed record SourceCriterion(IReadOnlyList<string> Allowed) : Criterion
 {
+    private static readonly OneOfWords Words = new("source", "SOURCE_MISSING", "SOURCE_ALLOWED", "SOURCE_NOT_ALLOWED");
+
+    private readonly Derived<SourceCriterion, ValueList> _allowed = new();
+
     protected override string Type => "source";
 
-    public override CriterionOutcome Evaluate(Meeting meeting)
-    {
-        var wanted = string.Join(" or ", Allowed);
-        return meeting.Source is not { } source
-            ? Fail("SOURCE_MISSING", "", wanted, $"source not given (needs {wanted})")
-            : InList(Allowed, source.ToContractText())
-                ? Pass("SOURCE_ALLOWED", source.ToContractText(), wanted, $"source {source.ToContractText()} is {wanted}")
-                : Fail("SOURCE_NOT_ALLOWED", source.ToContractText(), wanted, $"source {source.ToContractText()} (needs {wanted})");
-    }
+    public override CriterionOutcome Evaluate(Meeting meeting) =>
+        OneOf(Words, _allowed.For(this, static c => new ValueList(c.Allowed, " or ")), meeting.Source?.ToContractText());
 
     public override IEnumerable<string> Validate() =>
         ValidateList("allowed", Allowed, s => MeetingEnumText.TryParseSource(s, out _), "outbound, inbound");
@@ -274,20 +355,28 @@ public sealed record SourceCriterion(IReadOnlyList<string> Allowed) : Criterion
 /// <summary>Passes when at least <see cref="Count"/> of the criteria in <see cref="Of"/> pass.</summary>
 public sealed record AtLeastCriterion(int Count, IReadOnlyList<Criterion> Of) : Criterion
 {
+    private readonly Derived<AtLeastCriterion, string> _expected = new();
+
     protected override string Type => "at_least";
 
     public override CriterionOutcome Evaluate(Meeting meeting)
     {
-        var outcomes = Of.Select(c => c.Evaluate(meeting)).ToArray();
-        var passed = outcomes.Count(o => o.Passed);
-        var names = string.Join(", ", outcomes.Select(o => o.Criterion));
+        var outcomes = new CriterionOutcome[Of.Count];
+        var passed = 0;
+        for (var i = 0; i < outcomes.Length; i++)
+        {
+            outcomes[i] = Of[i].Evaluate(meeting);
+            passed += outcomes[i].Passed ? 1 : 0;
+        }
+
         var observed = string.Join(", ", outcomes.Where(o => o.Passed).Select(o => o.Criterion));
-        var expected = $"at least {Count} of {names}";
-        var detail = string.Join("; ", outcomes.Select(o => o.Explanation));
+        var expected = _expected.For(this, static c => $"at least {c.Count} of {string.Join(", ", c.Of.Select(o => o.Name))}");
         return passed >= Count
-            ? Pass("AT_LEAST_MET", observed, expected, $"{passed} of {outcomes.Length} met (needs {Count}): {detail}")
-            : Fail("AT_LEAST_NOT_MET", observed, expected, $"only {passed} of {outcomes.Length} met (needs {Count}): {detail}");
+            ? Pass("AT_LEAST_MET", observed, expected, LazyText.Of((passed, outcomes, Count), static p => $"{p.passed} of {p.outcomes.Length} met (needs {p.Count}): {Detail(p.outcomes)}"))
+            : Fail("AT_LEAST_NOT_MET", observed, expected, LazyText.Of((passed, outcomes, Count), static p => $"only {p.passed} of {p.outcomes.Length} met (needs {p.Count}): {Detail(p.outcomes)}"));
     }
+
+    private static string Detail(CriterionOutcome[] outcomes) => string.Join("; ", outcomes.Select(o => o.Explanation));
 
     public override IEnumerable<string> Validate()
     {

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using CompFunctions.Core.Evaluation;
 using CompFunctions.Core.Meetings;
+using CompFunctions.Core.Policies;
 using CompFunctions.Core.Text;
 
 namespace CompFunctions.Core.Qualification;
@@ -27,7 +28,7 @@ public sealed record NoShowDisqualifier : Disqualifier
 {
     public override Disqualification? Check(Meeting meeting, IReadOnlyList<Meeting> others, EvaluationContext context) =>
         meeting.Status == MeetingStatus.NoShow
-            ? new("no_show", "MEETING_NO_SHOW", $"no-show on {context.LocalDateText(meeting.ScheduledFor)}")
+            ? new("no_show", "MEETING_NO_SHOW", LazyText.Of((context, meeting.ScheduledFor), static p => $"no-show on {p.context.LocalDateText(p.ScheduledFor)}"))
             : null;
 }
 
@@ -35,13 +36,15 @@ public sealed record CancelledDisqualifier : Disqualifier
 {
     public override Disqualification? Check(Meeting meeting, IReadOnlyList<Meeting> others, EvaluationContext context) =>
         meeting.Status == MeetingStatus.Cancelled
-            ? new("cancelled", "MEETING_CANCELLED", $"the meeting for {context.LocalDateText(meeting.ScheduledFor)} was cancelled")
+            ? new("cancelled", "MEETING_CANCELLED", LazyText.Of((context, meeting.ScheduledFor), static p => $"the meeting for {p.context.LocalDateText(p.ScheduledFor)} was cancelled"))
             : null;
 }
 
 /// <summary>The AE rejected the meeting with one of <see cref="Reasons"/> (any reason when the list is absent).</summary>
 public sealed record AeRejectedDisqualifier(IReadOnlyList<string>? Reasons = null) : Disqualifier
 {
+    private readonly Derived<AeRejectedDisqualifier, string[]> _reasons = new();
+
     public override Disqualification? Check(Meeting meeting, IReadOnlyList<Meeting> others, EvaluationContext context)
     {
         if (meeting.AeDecision != AeDecision.Rejected)
@@ -52,11 +55,11 @@ public sealed record AeRejectedDisqualifier(IReadOnlyList<string>? Reasons = nul
         var reason = meeting.RejectionReason;
         if (Reasons is null)
         {
-            return new("ae_rejected", "AE_REJECTED", $"the AE rejected it{(reason is null ? "" : $" (\"{reason}\")")}");
+            return new("ae_rejected", "AE_REJECTED", LazyText.Of(reason, static r => $"the AE rejected it{(r is null ? "" : $" (\"{r}\")")}"));
         }
 
-        return reason is not null && Reasons.Any(r => Normalized.Of(r) == Normalized.Of(reason))
-            ? new("ae_rejected", "AE_REJECTED", $"the AE rejected it as \"{reason}\"")
+        return reason is not null && Normalized.IsOneOf(reason, _reasons.For(this, static d => d.Reasons!.Select(Normalized.Of).ToArray()))
+            ? new("ae_rejected", "AE_REJECTED", LazyText.Of(reason, static r => $"the AE rejected it as \"{r}\""))
             : null;
     }
 
@@ -78,24 +81,32 @@ public sealed record DuplicateAccountDisqualifier(int WithinDays) : Disqualifier
 {
     public override Disqualification? Check(Meeting meeting, IReadOnlyList<Meeting> others, EvaluationContext context)
     {
-        var account = Normalized.Of(meeting.AccountName);
-        if (account.Length == 0)
+        var account = meeting.AccountName;
+        if (Normalized.IsEmpty(account))
         {
             return null;
         }
 
-        var earlier = MeetingSet.SameAccount(others, account)
-            .Where(o => o.MeetingId != meeting.MeetingId
+        // The first, by booking time, of the earlier meetings with the same account within the window.
+        Meeting? earlier = null;
+        var indexed = others is MeetingSet;
+        foreach (var o in MeetingSet.SameAccount(others, account))
+        {
+            if (o.MeetingId != meeting.MeetingId
                 && o.Status != MeetingStatus.Cancelled
-                && Normalized.Of(o.AccountName) == account
+                && (indexed || Normalized.Comparer.Equals(o.AccountName, account))
                 && IsBefore(o, meeting)
-                && meeting.BookedAt - o.BookedAt <= TimeSpan.FromDays(WithinDays))
-            .OrderBy(o => o.BookedAt)
-            .FirstOrDefault();
+                && meeting.BookedAt - o.BookedAt <= TimeSpan.FromDays(WithinDays)
+                && (earlier is null || o.BookedAt < earlier.BookedAt))
+            {
+                earlier = o;
+            }
+        }
+
         return earlier is null
             ? null
-            : new("duplicate_account", "DUPLICATE_ACCOUNT",
-                $"duplicate of {earlier.MeetingId} with the same account ({meeting.AccountName}) booked {context.LocalDateText(earlier.BookedAt)}, within {WithinDays} days; the earlier one counts");
+            : new("duplicate_account", "DUPLICATE_ACCOUNT", LazyText.Of((earlier, meeting.AccountName, context, WithinDays), static p =>
+                $"duplicate of {p.earlier.MeetingId} with the same account ({p.AccountName}) booked {p.context.LocalDateText(p.earlier.BookedAt)}, within {p.WithinDays} days; the earlier one counts"));
     }
 
     private static bool IsBefore(Meeting a, Meeting b) =>

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using CompFunctions.Core.Evaluation;
 using CompFunctions.Core.Meetings;
+using CompFunctions.Core.Text;
 
 namespace CompFunctions.Core.Qualification;
 
@@ -26,8 +27,11 @@ public abstract record QualificationPath
 
     public abstract IEnumerable<string> Validate(EvaluationContext context);
 
-    protected PathOutcome Outcome(bool passed, string code, string explanation, IReadOnlyList<CriterionOutcome>? criteria = null) =>
+    private protected PathOutcome Outcome(bool passed, string code, LazyText explanation, IReadOnlyList<CriterionOutcome>? criteria = null) =>
         new(Type, passed, code, explanation, criteria ?? []);
+
+    /// <summary>A sentence without parts, made once.</summary>
+    private protected static LazyText Fixed(string text) => LazyText.From(text)!;
 }
 
 /// <summary>Qualified when every required criterion passes (the ideal customer profile). Optional criteria are shown, not counted.</summary>
@@ -39,11 +43,17 @@ public sealed record IcpPath(IReadOnlyList<Criterion> Criteria) : QualificationP
 
     public override PathOutcome Evaluate(Meeting meeting, EvaluationContext context)
     {
-        var outcomes = Criteria.Select(c => c.Evaluate(meeting)).ToArray();
-        var failed = outcomes.Where(o => o.Required && !o.Passed).ToArray();
-        return failed.Length == 0
-            ? Outcome(true, "ICP_MET", "meets the ideal customer profile (" + string.Join("; ", outcomes.Where(o => o.Required).Select(o => o.Explanation)) + ")", outcomes)
-            : Outcome(false, "ICP_NOT_MET", string.Join("; ", failed.Select(o => o.Explanation)), outcomes);
+        var outcomes = new CriterionOutcome[Criteria.Count];
+        var met = true;
+        for (var i = 0; i < outcomes.Length; i++)
+        {
+            outcomes[i] = Criteria[i].Evaluate(meeting);
+            met &= outcomes[i].Passed || !outcomes[i].Required;
+        }
+
+        return met
+            ? Outcome(true, "ICP_MET", LazyText.Of(outcomes, static o => "meets the ideal customer profile (" + string.Join("; ", o.Where(c => c.Required).Select(c => c.Explanation)) + ")"), outcomes)
+            : Outcome(false, "ICP_NOT_MET", LazyText.Of(outcomes, static o => string.Join("; ", o.Where(c => c.Required && !c.Passed).Select(c => c.Explanation))), outcomes);
     }
 
     public override IEnumerable<string> Validate(EvaluationContext context)
@@ -67,29 +77,31 @@ public sealed record AeAcceptedPath(int? WithinDays = null) : QualificationPath
 {
     public const string TypeName = "ae_accepted";
 
+    private static readonly LazyText Accepted = Fixed("the AE accepted it");
+
     protected override string PathType => TypeName;
 
     public override PathOutcome Evaluate(Meeting meeting, EvaluationContext context)
     {
         if (meeting.AeDecision != AeDecision.Accepted)
         {
-            return Outcome(false, "AE_NOT_ACCEPTED", $"the AE has not accepted it (decision: {meeting.AeDecision.ToContractText()})");
+            return Outcome(false, "AE_NOT_ACCEPTED", LazyText.Of(meeting.AeDecision, static d => $"the AE has not accepted it (decision: {d.ToContractText()})"));
         }
 
         if (WithinDays is not { } days)
         {
-            return Outcome(true, "AE_ACCEPTED", "the AE accepted it");
+            return Outcome(true, "AE_ACCEPTED", Accepted);
         }
 
         if (meeting.AeDecisionAt is not { } at)
         {
-            return Outcome(false, "AE_ACCEPTANCE_DATE_MISSING", $"the AE accepted it but the acceptance date is not given (must be within {days} days of the meeting)");
+            return Outcome(false, "AE_ACCEPTANCE_DATE_MISSING", LazyText.Of(days, static d => $"the AE accepted it but the acceptance date is not given (must be within {d} days of the meeting)"));
         }
 
         var late = at - meeting.ScheduledFor;
         return late <= TimeSpan.FromDays(days)
-            ? Outcome(true, "AE_ACCEPTED_IN_WINDOW", $"the AE accepted it on {context.LocalDateText(at)}, within {days} days of the meeting")
-            : Outcome(false, "AE_ACCEPTED_TOO_LATE", $"the AE accepted it on {context.LocalDateText(at)}, {Math.Floor(late.TotalDays):0} days after the meeting (must be within {days})");
+            ? Outcome(true, "AE_ACCEPTED_IN_WINDOW", LazyText.Of((context, at, days), static p => $"the AE accepted it on {p.context.LocalDateText(p.at)}, within {p.days} days of the meeting"))
+            : Outcome(false, "AE_ACCEPTED_TOO_LATE", LazyText.Of((context, at, late, days), static p => $"the AE accepted it on {p.context.LocalDateText(p.at)}, {Math.Floor(p.late.TotalDays):0} days after the meeting (must be within {p.days})"));
     }
 
     public override IEnumerable<string> Validate(EvaluationContext context)
@@ -115,12 +127,12 @@ public sealed record StageReachedPath(string Stage) : QualificationPath
     {
         if (meeting.OpportunityId is null)
         {
-            return Outcome(false, "NO_OPPORTUNITY", $"no opportunity was created (qualifies at {Stage} or later)");
+            return Outcome(false, "NO_OPPORTUNITY", LazyText.Of(Stage, static s => $"no opportunity was created (qualifies at {s} or later)"));
         }
 
         return context.Stages.HasReached(meeting.FurthestStage, Stage)
-            ? Outcome(true, "STAGE_REACHED", $"opportunity {meeting.OpportunityId} reached {meeting.FurthestStage} ({Stage} or later qualifies)")
-            : Outcome(false, "STAGE_NOT_REACHED", $"opportunity {meeting.OpportunityId} has reached {meeting.FurthestStage ?? "no pipeline stage"} (qualifies at {Stage} or later)");
+            ? Outcome(true, "STAGE_REACHED", LazyText.Of((meeting, Stage), static p => $"opportunity {p.meeting.OpportunityId} reached {p.meeting.FurthestStage} ({p.Stage} or later qualifies)"))
+            : Outcome(false, "STAGE_NOT_REACHED", LazyText.Of((meeting, Stage), static p => $"opportunity {p.meeting.OpportunityId} has reached {p.meeting.FurthestStage ?? "no pipeline stage"} (qualifies at {p.Stage} or later)"));
     }
 
     public override IEnumerable<string> Validate(EvaluationContext context)
@@ -143,13 +155,15 @@ public sealed record ExceptionPath(int? BudgetPerSdrPerPeriod = null) : Qualific
 
     protected override string PathType => TypeName;
 
+    private static readonly LazyText NoException = Fixed("no exception was approved");
+
     public override PathOutcome Evaluate(Meeting meeting, EvaluationContext context) => meeting.ExceptionApproved
-        ? Outcome(true, "EXCEPTION_APPROVED", $"an out-of-segment exception was approved{(meeting.ExceptionApprovedBy is { } by ? " by " + by : "")}")
-        : Outcome(false, "NO_EXCEPTION", "no exception was approved");
+        ? Outcome(true, "EXCEPTION_APPROVED", LazyText.Of(meeting.ExceptionApprovedBy, static approver => $"an out-of-segment exception was approved{(approver is { } by ? " by " + by : "")}"))
+        : Outcome(false, "NO_EXCEPTION", NoException);
 
     /// <summary>The outcome for an approved exception that came after the budget was used up.</summary>
     public PathOutcome OverBudget(int used) =>
-        Outcome(false, "EXCEPTION_OVER_BUDGET", $"an exception was approved, but the budget of {BudgetPerSdrPerPeriod} per SDR per period was already used by {used} earlier meeting(s)");
+        Outcome(false, "EXCEPTION_OVER_BUDGET", LazyText.Of((BudgetPerSdrPerPeriod, used), static p => $"an exception was approved, but the budget of {p.BudgetPerSdrPerPeriod} per SDR per period was already used by {p.used} earlier meeting(s)"));
 
     public override IEnumerable<string> Validate(EvaluationContext context)
     {
@@ -168,7 +182,7 @@ public sealed record MeetingSetPath : QualificationPath
     protected override string PathType => TypeName;
 
     public override PathOutcome Evaluate(Meeting meeting, EvaluationContext context) =>
-        Outcome(true, "MEETING_SET", $"every meeting set counts (set on {context.LocalDateText(meeting.BookedAt)})");
+        Outcome(true, "MEETING_SET", LazyText.Of((context, meeting.BookedAt), static p => $"every meeting set counts (set on {p.context.LocalDateText(p.BookedAt)})"));
 
     public override IEnumerable<string> Validate(EvaluationContext context) => [];
 }

@@ -19,6 +19,8 @@ public sealed record Ruleset(
     string? Name = null,
     string? Description = null) : IPolicyDocument
 {
+    private static readonly Disqualification Rescheduled = new("rescheduled", "MEETING_RESCHEDULED", "the meeting was rescheduled: it counts once, when it is held");
+
     /// <summary>The JSON Schema an editor validates the document with; ignored by the product.</summary>
     [System.Text.Json.Serialization.JsonPropertyName("$schema")]
     public string? Schema { get; init; }
@@ -28,10 +30,19 @@ public sealed record Ruleset(
     /// <summary>Judges one meeting on its own; <paramref name="others"/> are the SDR's meetings it may duplicate.</summary>
     public (Disqualification? Disqualified, IReadOnlyList<PathOutcome> Paths) Judge(Meeting meeting, IReadOnlyList<Meeting> others, EvaluationContext context)
     {
-        var disqualified = meeting.Status == MeetingStatus.Rescheduled
-            ? new Disqualification("rescheduled", "MEETING_RESCHEDULED", "the meeting was rescheduled: it counts once, when it is held")
-            : (Disqualifiers ?? []).Select(d => d.Check(meeting, others, context)).FirstOrDefault(d => d is not null);
-        return (disqualified, Paths.Select(p => p.Evaluate(meeting, context)).ToArray());
+        var disqualified = meeting.Status == MeetingStatus.Rescheduled ? Rescheduled : null;
+        for (var i = 0; disqualified is null && i < (Disqualifiers?.Count ?? 0); i++)
+        {
+            disqualified = Disqualifiers![i].Check(meeting, others, context);
+        }
+
+        var paths = new PathOutcome[Paths.Count];
+        for (var i = 0; i < paths.Length; i++)
+        {
+            paths[i] = Paths[i].Evaluate(meeting, context);
+        }
+
+        return (disqualified, paths);
     }
 
     public IEnumerable<string> Validate(EvaluationContext context)

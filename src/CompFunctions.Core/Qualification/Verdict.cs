@@ -1,4 +1,5 @@
 using CompFunctions.Core.Policies;
+using CompFunctions.Core.Text;
 
 namespace CompFunctions.Core.Qualification;
 
@@ -6,13 +7,40 @@ namespace CompFunctions.Core.Qualification;
 /// What one criterion decided about one meeting: pass or fail, whether it was required, the value
 /// it looked at, what it wanted, and a sentence a rep understands.
 /// </summary>
-public sealed record CriterionOutcome(string Criterion, bool Passed, bool Required, string ReasonCode, string Observed, string Expected, string Explanation);
+/// <remarks>The explanation is formatted when first read (see <see cref="LazyText"/>).</remarks>
+public sealed record CriterionOutcome(string Criterion, bool Passed, bool Required, string ReasonCode, string Observed, string Expected, string Explanation)
+{
+    private LazyText? _explanation = LazyText.From(Explanation);
+
+    internal CriterionOutcome(string criterion, bool passed, bool required, string reasonCode, string observed, string expected, LazyText explanation)
+        : this(criterion, passed, required, reasonCode, observed, expected, "") => _explanation = explanation;
+
+    public string Explanation { get => _explanation?.Value!; init => _explanation = LazyText.From(value); }
+}
 
 /// <summary>What one way of qualifying (a path) decided: passed or not, and why.</summary>
-public sealed record PathOutcome(string Path, bool Passed, string ReasonCode, string Explanation, IReadOnlyList<CriterionOutcome> Criteria);
+/// <remarks>The explanation is formatted when first read (see <see cref="LazyText"/>).</remarks>
+public sealed record PathOutcome(string Path, bool Passed, string ReasonCode, string Explanation, IReadOnlyList<CriterionOutcome> Criteria)
+{
+    private LazyText? _explanation = LazyText.From(Explanation);
+
+    internal PathOutcome(string path, bool passed, string reasonCode, LazyText explanation, IReadOnlyList<CriterionOutcome> criteria)
+        : this(path, passed, reasonCode, "", criteria) => _explanation = explanation;
+
+    public string Explanation { get => _explanation?.Value!; init => _explanation = LazyText.From(value); }
+}
 
 /// <summary>A rule that disqualifies a meeting whatever else is true (no-show, AE rejection, duplicate…).</summary>
-public sealed record Disqualification(string Disqualifier, string ReasonCode, string Explanation);
+/// <remarks>The explanation is formatted when first read (see <see cref="LazyText"/>).</remarks>
+public sealed record Disqualification(string Disqualifier, string ReasonCode, string Explanation)
+{
+    private LazyText? _explanation = LazyText.From(Explanation);
+
+    internal Disqualification(string disqualifier, string reasonCode, LazyText explanation)
+        : this(disqualifier, reasonCode, "") => _explanation = explanation;
+
+    public string Explanation { get => _explanation?.Value!; init => _explanation = LazyText.From(value); }
+}
 
 /// <summary>
 /// Whether a meeting counts as qualified, decided by one ruleset version. <see cref="By"/> names
@@ -28,24 +56,25 @@ public sealed record Verdict(
     IReadOnlyList<PathOutcome> Paths,
     DocumentRef Ruleset)
 {
+    private readonly Derived<Verdict, string> _explanation = new();
+
     public IEnumerable<CriterionOutcome> Criteria => Paths.SelectMany(p => p.Criteria);
 
-    /// <summary>One sentence a rep reads: why the meeting counts or does not.</summary>
-    public string Explanation
+    /// <summary>One sentence a rep reads: why the meeting counts or does not (made once, when first read).</summary>
+    public string Explanation => _explanation.For(this, static v => v.Explain());
+
+    private string Explain()
     {
-        get
+        if (DisqualifiedBy is { } d)
         {
-            if (DisqualifiedBy is { } d)
-            {
-                return $"disqualified: {d.Explanation}";
-            }
-
-            if (Qualified)
-            {
-                return $"qualified: {Paths.First(p => p.Path == By).Explanation}";
-            }
-
-            return "not qualified: " + string.Join("; ", Paths.Select(p => p.Explanation).Distinct());
+            return $"disqualified: {d.Explanation}";
         }
+
+        if (Qualified)
+        {
+            return $"qualified: {Paths.First(p => p.Path == By).Explanation}";
+        }
+
+        return "not qualified: " + string.Join("; ", Paths.Select(p => p.Explanation).Distinct());
     }
 }

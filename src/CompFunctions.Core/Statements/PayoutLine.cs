@@ -1,6 +1,7 @@
 using CompFunctions.Core.Meetings;
 using CompFunctions.Core.Policies;
 using CompFunctions.Core.Qualification;
+using CompFunctions.Core.Text;
 
 namespace CompFunctions.Core.Statements;
 
@@ -17,17 +18,26 @@ public enum LineKind
 }
 
 /// <summary>The qualification verdict as a statement line carries it.</summary>
+/// <remarks>The explanation is formatted when first read (see <see cref="LazyText"/>).</remarks>
 public sealed record QualificationSummary(bool Qualified, string? By, IReadOnlyList<string> FailedCriteria, string? DisqualifiedBy, string? Explanation = null)
 {
+    private LazyText? _explanation = LazyText.From(Explanation);
+
+    public string? Explanation { get => _explanation?.Value; init => _explanation = LazyText.From(value); }
+
     public static QualificationSummary From(Verdict verdict) =>
-        new(verdict.Qualified, verdict.By, verdict.FailedCriteria, verdict.DisqualifiedBy?.Disqualifier, verdict.Explanation);
+        new(verdict.Qualified, verdict.By, verdict.FailedCriteria, verdict.DisqualifiedBy?.Disqualifier)
+        {
+            _explanation = LazyText.Of(verdict, static v => v.Explanation),
+        };
 }
 
 /// <summary>
 /// One line of a payout statement: an amount for one meeting and one plan component, with the
 /// reason, the verdict, the policy versions that produced it and the export row it came from.
 /// <see cref="LineId"/> is deterministic (<c>{meetingId}:{component}</c>), so re-evaluating the
-/// same meeting rewrites the same line instead of adding one.
+/// same meeting rewrites the same line instead of adding one. <see cref="Reason"/> is formatted
+/// when first read (see <see cref="LazyText"/>).
 /// </summary>
 public sealed record PayoutLine(
     string LineId,
@@ -43,6 +53,12 @@ public sealed record PayoutLine(
     SourceRef Source,
     string? Adjusts)
 {
+    private LazyText? _reason = LazyText.From(Reason);
+
+    public string Reason { get => _reason?.Value!; init => _reason = LazyText.From(value); }
+
+    /// <summary>Sets the reason as it is kept, so that it is formatted only when read.</summary>
+    internal LazyText? ReasonText { init => _reason = value; }
     /// <summary>The meeting's account, so a rep recognises the meeting (from the export; may be absent).</summary>
     public string? Account { get; init; }
 

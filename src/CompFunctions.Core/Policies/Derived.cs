@@ -1,0 +1,34 @@
+namespace CompFunctions.Core.Policies;
+
+/// <summary>
+/// A value a policy document's record derives from its own parts (normalized allowed values, a
+/// compiled pattern, the text of what a criterion expects), computed the first time it is needed
+/// instead of once per meeting. It belongs to the record that computed it: a copy made with
+/// <c>with</c> shares the field but computes its own value, since its parts may differ. It is not
+/// part of the record's identity: every <see cref="Derived{TOwner, TValue}"/> equals every other,
+/// so records still compare by their parts.
+/// </summary>
+internal sealed class Derived<TOwner, TValue>
+    where TOwner : class
+{
+    private Entry? _entry;
+
+    /// <param name="compute">A static lambda, so that asking costs no allocation.</param>
+    public TValue For(TOwner owner, Func<TOwner, TValue> compute)
+    {
+        var entry = _entry;
+        if (entry is null || !ReferenceEquals(entry.Owner, owner))
+        {
+            entry = new Entry(owner, compute(owner));
+            _entry = entry;
+        }
+
+        return entry.Value;
+    }
+
+    public override bool Equals(object? obj) => obj is Derived<TOwner, TValue>;
+
+    public override int GetHashCode() => 0;
+
+    private sealed record Entry(TOwner Owner, TValue Value);
+}
