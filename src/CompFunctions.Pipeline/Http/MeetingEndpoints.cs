@@ -36,8 +36,7 @@ public sealed class MeetingEndpoints(TableServiceClient tables)
             return Problems.BadRequest("Malformed meeting id", $"Meeting id '{meetingId}' {Identifier.Describe(meetingId)}.");
         }
 
-        var index = await _index.GetEntityIfExistsAsync<TableEntity>(MeetingIndex.BucketOf(meetingId), meetingId, cancellationToken: cancellationToken).ConfigureAwait(false);
-        var partition = index.HasValue ? index.Value!.GetString("Partition") : null;
+        var partition = (await MeetingIndex.FindAsync(_index, meetingId, cancellationToken).ConfigureAwait(false))?.Partition;
         var meeting = partition is null ? null : await _meetings.GetEntityIfExistsAsync<TableEntity>(partition, meetingId, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (meeting is not { HasValue: true })
         {

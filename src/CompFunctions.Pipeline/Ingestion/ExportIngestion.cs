@@ -154,10 +154,12 @@ public sealed class ExportIngestion(
         var movedOut = new List<(string Partition, string MeetingId)>();
         long unchanged = 0;
         CompPeriod? latest = null;
+        var unpackedBuckets = new bool[spill.Rows.Files];
         for (var bucket = 0; bucket < spill.Rows.Files; bucket++)
         {
             var bucketName = MeetingIndex.BucketName(bucket);
-            var known = await ReadIndexBucketAsync(bucketName, cancellationToken).ConfigureAwait(false);
+            var (known, hasUnpacked) = await ReadIndexBucketAsync(bucketName, cancellationToken).ConfigureAwait(false);
+            unpackedBuckets[bucket] = hasUnpacked;
             var seen = new HashSet<string>(StringComparer.Ordinal);
             var historyWrites = new List<TableTransactionAction>();
             foreach (var meeting in spill.Rows.Read(bucket))
@@ -231,15 +233,11 @@ public sealed class ExportIngestion(
 
         for (var bucket = 0; bucket < spill.Index.Files; bucket++)
         {
-            var writes = spill.Index.Read(bucket).Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(MeetingIndex.BucketName(bucket), e.MeetingId)
+            var changed = spill.Index.Read(bucket).ToList();
+            if (changed.Count > 0 || unpackedBuckets[bucket])
             {
-                ["Partition"] = e.Partition,
-                ["FurthestStage"] = e.FurthestStage,
-                ["LastModifiedAt"] = e.LastModifiedAt,
-                ["Export"] = e.Export,
-                ["ContentHash"] = e.ContentHash,
-            }));
-            await TableBatches.SubmitAsync(_index, writes, cancellationToken).ConfigureAwait(false);
+                await MeetingIndex.WriteAsync(_index, MeetingIndex.BucketName(bucket), changed, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         var queue = new HashSet<string>(touched, StringComparer.Ordinal);
@@ -296,16 +294,22 @@ public sealed class ExportIngestion(
         }
     }
 
-    private async Task<Dictionary<string, MeetingIndexEntry>> ReadIndexBucketAsync(string bucket, CancellationToken cancellationToken)
+    /// <summary>A bucket's entries, and whether it still holds rows from before packs (then it is rewritten even if nothing changed).</summary>
+    private async Task<(Dictionary<string, MeetingIndexEntry> Entries, bool HasUnpacked)> ReadIndexBucketAsync(string bucket, CancellationToken cancellationToken)
     {
         var entries = new Dictionary<string, MeetingIndexEntry>(StringComparer.Ordinal);
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {bucket}");
-        await foreach (var e in _index.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        var unpacked = false;
+        // Packs first: an entry in a pack is newer than a row of the same meeting from before packs.
+        foreach (var row in (await MeetingIndex.ReadBucketAsync(_index, bucket, cancellationToken).ConfigureAwait(false)).OrderBy(r => MeetingIndex.IsPack(r) ? 0 : 1))
         {
-            entries[e.RowKey] = new MeetingIndexEntry(e.RowKey, e.GetString("Partition"), e.GetString("FurthestStage"), e.GetDateTimeOffset("LastModifiedAt"), e.GetString("Export"), e.GetString("ContentHash"));
+            unpacked |= !MeetingIndex.IsPack(row);
+            foreach (var entry in MeetingIndex.EntriesOf(row))
+            {
+                entries.TryAdd(entry.MeetingId, entry);
+            }
         }
 
-        return entries;
+        return (entries, unpacked);
     }
 
     private async Task<string> WriteReportAsync(ExportReport report, CancellationToken cancellationToken)

@@ -1,18 +1,39 @@
+using System.Text;
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+
 namespace CompFunctions.Pipeline.Storage;
 
 /// <summary>Where a meeting's row lives now, the furthest stage ever seen for its opportunity, and the CRM change time and export of the version applied.</summary>
 public sealed record MeetingIndexEntry(string MeetingId, string Partition, string? FurthestStage, DateTimeOffset? LastModifiedAt = null, string? Export = null, string? ContentHash = null);
 
-/// <summary>Key layout of the meeting index: 64 buckets by a stable hash (FNV-1a) of the meeting id.</summary>
+/// <summary>
+/// Key layout of the meeting index: 64 buckets (the partitions) by a stable hash (FNV-1a) of the
+/// meeting id, and in each bucket 64 packs (the rows), each holding the entries of every meeting
+/// that hashes to it. A bucket is read with one query whatever the number of meetings, and a night
+/// that changes a few meetings rewrites a few packs, not one row per meeting.
+/// </summary>
 public static class MeetingIndex
 {
     public const int Buckets = 64;
+
+    public const int PacksPerBucket = 64;
+
+    // Azure caps a string property at 64 KiB (32K UTF-16 code units); a pack's JSON is cut into properties of this many characters.
+    private const int ChunkChars = 30_000;
+    private const string ChunkPrefix = "Entries";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public static string BucketOf(string meetingId) => BucketName(BucketNumberOf(meetingId));
 
     public static int BucketNumberOf(string meetingId) => (int)(StableHash(meetingId) % Buckets);
 
     public static string BucketName(int bucket) => "b" + bucket.ToString("D2", System.Globalization.CultureInfo.InvariantCulture);
+
+    public static string PackOf(string meetingId) =>
+        "p" + (StableHash(meetingId) / Buckets % PacksPerBucket).ToString("D2", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>FNV-1a over the UTF-16 code units: the same on every machine and every run, unlike <see cref="string.GetHashCode()"/>.</summary>
     public static uint StableHash(string text)
@@ -24,5 +45,130 @@ public static class MeetingIndex
         }
 
         return hash;
+    }
+
+    /// <summary>A pack row holding <paramref name="entries"/> (ordered by meeting id, so equal content is an equal row).</summary>
+    public static TableEntity ToPack(string bucket, string pack, IEnumerable<MeetingIndexEntry> entries)
+    {
+        var ordered = entries.OrderBy(e => e.MeetingId, StringComparer.Ordinal).ToArray();
+        var json = JsonSerializer.Serialize(ordered, Json);
+        var entity = new TableEntity(bucket, pack) { ["Count"] = ordered.Length };
+        for (int start = 0, chunk = 0; start < json.Length; start += ChunkChars, chunk++)
+        {
+            entity[ChunkPrefix + chunk] = json.Substring(start, Math.Min(ChunkChars, json.Length - start));
+        }
+
+        return entity;
+    }
+
+    /// <summary>
+    /// The entries a row of the index holds: a pack's, or the one of a row written before packs
+    /// (one row per meeting, keyed by its id) — see <see cref="IsPack"/>.
+    /// </summary>
+    public static IReadOnlyList<MeetingIndexEntry> EntriesOf(TableEntity row)
+    {
+        if (!IsPack(row))
+        {
+            return [new MeetingIndexEntry(row.RowKey, row.GetString("Partition"), row.GetString("FurthestStage"), row.GetDateTimeOffset("LastModifiedAt"), row.GetString("Export"), row.GetString("ContentHash"))];
+        }
+
+        var json = new StringBuilder();
+        for (var chunk = 0; row.TryGetValue(ChunkPrefix + chunk, out var part) && part is string text; chunk++)
+        {
+            json.Append(text);
+        }
+
+        return json.Length == 0 ? [] : JsonSerializer.Deserialize<MeetingIndexEntry[]>(json.ToString(), Json) ?? [];
+    }
+
+    public static bool IsPack(TableEntity row) => row.ContainsKey("Count");
+
+    /// <summary>One meeting's entry, with a point read of its pack (or of its own row, from before packs).</summary>
+    public static async Task<MeetingIndexEntry?> FindAsync(TableClient index, string meetingId, CancellationToken cancellationToken)
+    {
+        var bucket = BucketOf(meetingId);
+        var pack = await index.GetEntityIfExistsAsync<TableEntity>(bucket, PackOf(meetingId), cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (pack.HasValue && EntriesOf(pack.Value!).FirstOrDefault(e => e.MeetingId == meetingId) is { } entry)
+        {
+            return entry;
+        }
+
+        var own = await index.GetEntityIfExistsAsync<TableEntity>(bucket, meetingId, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return own.HasValue && !IsPack(own.Value!) ? EntriesOf(own.Value!)[0] : null;
+    }
+
+    /// <summary>Every row of a bucket: packs and rows from before packs.</summary>
+    public static async Task<List<TableEntity>> ReadBucketAsync(TableClient index, string bucket, CancellationToken cancellationToken)
+    {
+        var rows = new List<TableEntity>();
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {bucket}");
+        await foreach (var row in index.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            rows.Add(row);
+        }
+
+        return rows;
+    }
+
+    /// <summary>
+    /// Writes changed entries into their packs: reads the bucket, merges, and writes each pack that
+    /// changed only if nobody wrote it since it was read (retrying the bucket when someone did).
+    /// Rows from before packs are folded into their packs and deleted.
+    /// </summary>
+    public static async Task WriteAsync(TableClient index, string bucket, IReadOnlyCollection<MeetingIndexEntry> changed, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var rows = await ReadBucketAsync(index, bucket, cancellationToken).ConfigureAwait(false);
+            var packs = rows.Where(IsPack).ToDictionary(r => r.RowKey, StringComparer.Ordinal);
+            var legacy = rows.Where(r => !IsPack(r)).ToArray();
+            if (changed.Count == 0 && legacy.Length == 0)
+            {
+                return;
+            }
+
+            var contents = packs.ToDictionary(p => p.Key, p => EntriesOf(p.Value).ToDictionary(e => e.MeetingId, StringComparer.Ordinal), StringComparer.Ordinal);
+            var dirty = new HashSet<string>(StringComparer.Ordinal);
+            void Put(MeetingIndexEntry entry, bool replace)
+            {
+                var pack = PackOf(entry.MeetingId);
+                if (!contents.TryGetValue(pack, out var entries))
+                {
+                    contents[pack] = entries = new Dictionary<string, MeetingIndexEntry>(StringComparer.Ordinal);
+                }
+
+                if (replace || !entries.ContainsKey(entry.MeetingId))
+                {
+                    entries[entry.MeetingId] = entry;
+                }
+
+                dirty.Add(pack);
+            }
+
+            foreach (var row in legacy)
+            {
+                Put(EntriesOf(row)[0], replace: false);
+            }
+
+            foreach (var entry in changed)
+            {
+                Put(entry, replace: true);
+            }
+
+            var actions = dirty.Select(pack => packs.TryGetValue(pack, out var read)
+                    ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, ToPack(bucket, pack, contents[pack].Values), read.ETag)
+                    : new TableTransactionAction(TableTransactionActionType.Add, ToPack(bucket, pack, contents[pack].Values)))
+                .Concat(legacy.Select(row => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(bucket, row.RowKey), ETag.All)))
+                .ToList();
+            try
+            {
+                await TableBatches.SubmitAsync(index, actions, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (TableTransactionFailedException e) when (e.Status is 404 or 409 or 412 && attempt < 5)
+            {
+                // Another ingestion wrote this bucket since it was read: read it again and merge again.
+            }
+        }
     }
 }

@@ -8,7 +8,8 @@ public static class Tables
 
     /// <summary>
     /// Where each meeting lives now and the furthest stage ever seen for it.
-    /// PartitionKey a hash bucket of the meeting id, RowKey the meeting id.
+    /// PartitionKey a hash bucket of the meeting id, RowKey a pack (a second hash) holding the entries
+    /// of many meetings (see <see cref="MeetingIndex"/>).
     /// </summary>
     public const string MeetingIndex = "meetingindex";
 
