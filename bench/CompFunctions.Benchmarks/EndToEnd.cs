@@ -39,7 +39,7 @@ internal sealed class BenchHost : IAsyncDisposable
     public static async Task<BenchHost> StartAsync(TextWriter log)
     {
         var folder = Path.Combine(Path.GetTempPath(), "compfunctions-bench-" + Guid.NewGuid().ToString("N")[..8]);
-        var azurite = await Azurite.StartAsync(AzuritePorts.Free(), Path.Combine(folder, "azurite"), TextWriter.Null, CancellationToken.None);
+        var azurite = await Azurite.StartAsync(AzuritePorts.Free(), Path.Combine(folder, "azurite"), Console.Error, CancellationToken.None, inMemory: true);
         var url = $"http://127.0.0.1:{AzuritePorts.Free().Blob}";
         var app = LocalHostApp.Build([], new Dictionary<string, string?>
         {

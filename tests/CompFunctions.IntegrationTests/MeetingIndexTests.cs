@@ -48,7 +48,7 @@ public sealed class MeetingIndexTests(PipelineFixture pipeline)
 
         var pack = MeetingIndex.ToPack("b00", "p00", entries.Reverse());
 
-        Assert.True(pack.Keys.Count(k => k.StartsWith("Entries", StringComparison.Ordinal)) > 1);
+        Assert.True(pack.Keys.Count(PackedJson.IsChunk) > 1);
         Assert.All(pack.Select(p => p.Value).OfType<string>(), v => Assert.True(v.Length <= 32_000));
         Assert.Equal(entries, MeetingIndex.EntriesOf(pack));
     }

@@ -182,10 +182,11 @@ public sealed class AuditTrailTests(PipelineFixture pipeline)
         await pipeline.WaitForRunAsync(await pipeline.DropExportAsync("it/history-audit/2.csv", Row("no_show")));
         await pipeline.WaitForRunAsync(await pipeline.DropExportAsync("it/history-audit/3.csv", Row("no_show")));
 
-        var versions = await pipeline.Tables.GetTableClient(CompFunctions.Pipeline.Storage.Tables.MeetingHistory)
-            .QueryAsync<Azure.Data.Tables.TableEntity>(e => e.RowKey.CompareTo("T-HY-1|") >= 0 && e.RowKey.CompareTo("T-HY-1}") < 0).ToListAsync();
+        var versions = await CompFunctions.Pipeline.Storage.MeetingHistory.VersionsAsync(
+            pipeline.Tables.GetTableClient(CompFunctions.Pipeline.Storage.Tables.MeetingHistory), "T-HY-1", CancellationToken.None);
 
-        Assert.Equal(["held", "no_show"], versions.Select(v => v.GetString("Status")).Order());
-        Assert.Equal(["it/history-audit/1.csv", "it/history-audit/2.csv"], versions.Select(v => v.GetString("SourceExport")).Order());
+        Assert.Equal([CompFunctions.Core.Meetings.MeetingStatus.Held, CompFunctions.Core.Meetings.MeetingStatus.NoShow], versions.Select(v => v.Meeting.Status).Order());
+        Assert.Equal(["it/history-audit/1.csv", "it/history-audit/2.csv"], versions.Select(v => v.Meeting.SourceRef.Export).Order());
+        Assert.All(versions, v => Assert.Equal("2026-11|it-history-audit", v.AppliedPartition));
     }
 }

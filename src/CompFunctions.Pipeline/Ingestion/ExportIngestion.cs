@@ -103,7 +103,7 @@ public sealed class ExportIngestion(
         }
 
         var quarantinedByReader = quarantined.Count;
-        var applied = await ApplyAsync(export.Name, spill, quarantined, cancellationToken).ConfigureAwait(false);
+        var applied = await ApplyAsync(export.Name, runId, spill, quarantined, cancellationToken).ConfigureAwait(false);
         var duplicates = quarantined.Count - quarantinedByReader;
         var queued = applied.Queue.Order(StringComparer.Ordinal).ToArray();
         await Parallel.ForEachAsync(queued, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (partition, ct) =>
@@ -147,7 +147,7 @@ public sealed class ExportIngestion(
     /// of their index bucket. Writes go meetings first, index last: if we fail in between, the
     /// retry still sees the old index and does the same work again.
     /// </summary>
-    private async Task<Applied> ApplyAsync(string exportName, IngestionSpill spill, BoundedList<QuarantineEntry> quarantined, CancellationToken cancellationToken)
+    private async Task<Applied> ApplyAsync(string exportName, string runId, IngestionSpill spill, BoundedList<QuarantineEntry> quarantined, CancellationToken cancellationToken)
     {
         var touched = new HashSet<string>(StringComparer.Ordinal);
         var stale = new BoundedList<QuarantineEntry>(ExportReport.ListLimit);
@@ -161,7 +161,7 @@ public sealed class ExportIngestion(
             var (known, hasUnpacked) = await ReadIndexBucketAsync(bucketName, cancellationToken).ConfigureAwait(false);
             unpackedBuckets[bucket] = hasUnpacked;
             var seen = new HashSet<string>(StringComparer.Ordinal);
-            var historyWrites = new List<TableTransactionAction>();
+            var versions = new List<MeetingVersion>();
             foreach (var meeting in spill.Rows.Read(bucket))
             {
                 if (!seen.Add(meeting.MeetingId))
@@ -205,16 +205,16 @@ public sealed class ExportIngestion(
                 if (before?.ContentHash != hash)
                 {
                     // A new version of the meeting: keep it, so what was paid from an older one stays readable.
-                    var history = MeetingEntities.ToEntity(current, bucketName);
-                    history.RowKey = $"{meeting.MeetingId}|{hash}";
-                    history["AppliedPartition"] = partition;
-                    historyWrites.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, history));
+                    versions.Add(new MeetingVersion(meeting.MeetingId, hash, partition, current));
                 }
 
                 spill.Index.Add(bucket, new MeetingIndexEntry(meeting.MeetingId, partition, furthest, meeting.LastModifiedAt, meeting.SourceRef.Export, hash));
             }
 
-            await TableBatches.SubmitAsync(_history, historyWrites, cancellationToken).ConfigureAwait(false);
+            var historyRows = versions
+                .GroupBy(v => MeetingIndex.PackOf(v.MeetingId), StringComparer.Ordinal)
+                .Select(pack => new TableTransactionAction(TableTransactionActionType.UpsertReplace, MeetingHistory.ToRow(bucketName, pack.Key, runId, pack)));
+            await TableBatches.SubmitAsync(_history, historyRows, cancellationToken).ConfigureAwait(false);
             logger.IngestApplying(exportName, "compared", bucket + 1, spill.Rows.Files);
         }
 

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
@@ -19,10 +18,6 @@ public static class MeetingIndex
     public const int Buckets = 64;
 
     public const int PacksPerBucket = 64;
-
-    // Azure caps a string property at 64 KiB (32K UTF-16 code units); a pack's JSON is cut into properties of this many characters.
-    private const int ChunkChars = 30_000;
-    private const string ChunkPrefix = "Entries";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -53,11 +48,7 @@ public static class MeetingIndex
         var ordered = entries.OrderBy(e => e.MeetingId, StringComparer.Ordinal).ToArray();
         var json = JsonSerializer.Serialize(ordered, Json);
         var entity = new TableEntity(bucket, pack) { ["Count"] = ordered.Length };
-        for (int start = 0, chunk = 0; start < json.Length; start += ChunkChars, chunk++)
-        {
-            entity[ChunkPrefix + chunk] = json.Substring(start, Math.Min(ChunkChars, json.Length - start));
-        }
-
+        PackedJson.Set(entity, json);
         return entity;
     }
 
@@ -72,13 +63,8 @@ public static class MeetingIndex
             return [new MeetingIndexEntry(row.RowKey, row.GetString("Partition"), row.GetString("FurthestStage"), row.GetDateTimeOffset("LastModifiedAt"), row.GetString("Export"), row.GetString("ContentHash"))];
         }
 
-        var json = new StringBuilder();
-        for (var chunk = 0; row.TryGetValue(ChunkPrefix + chunk, out var part) && part is string text; chunk++)
-        {
-            json.Append(text);
-        }
-
-        return json.Length == 0 ? [] : JsonSerializer.Deserialize<MeetingIndexEntry[]>(json.ToString(), Json) ?? [];
+        var json = PackedJson.Get(row);
+        return json.Length == 0 ? [] : JsonSerializer.Deserialize<MeetingIndexEntry[]>(json, Json) ?? [];
     }
 
     public static bool IsPack(TableEntity row) => row.ContainsKey("Count");

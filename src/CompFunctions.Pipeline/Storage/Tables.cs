@@ -30,7 +30,8 @@ public static class Tables
 
     /// <summary>
     /// Every distinct version of every meeting ever applied (superseded values stay readable).
-    /// PartitionKey the meeting id's bucket, RowKey <c>{meetingId}|{contentHash}</c>.
+    /// PartitionKey the meeting id's bucket, RowKey <c>{pack}|{runId}</c>: the versions a run brought
+    /// of the meetings of one index pack (see <see cref="Storage.MeetingHistory"/>).
     /// </summary>
     public const string MeetingHistory = "meetinghistory";
 

@@ -1,0 +1,48 @@
+using System.Text.Json;
+using Azure.Data.Tables;
+using CompFunctions.Core.Meetings;
+using CompFunctions.Pipeline.Ingestion;
+
+namespace CompFunctions.Pipeline.Storage;
+
+/// <summary>One version of a meeting as an export brought it: its content hash and the statement partition it was applied to.</summary>
+public sealed record MeetingVersion(string MeetingId, string ContentHash, string AppliedPartition, Meeting Meeting);
+
+/// <summary>
+/// The <c>meetinghistory</c> table: every distinct version of every meeting, so what was paid from
+/// a version the CRM later changed stays readable. Versions are grouped like the meeting index
+/// (bucket, then pack) and by the run that brought them: PartitionKey the bucket, RowKey
+/// <c>{pack}|{runId}</c>. A night writes one row per pack with a new version, not one per meeting,
+/// and a retried run rewrites the same rows.
+/// </summary>
+public static class MeetingHistory
+{
+    public static TableEntity ToRow(string bucket, string pack, string runId, IEnumerable<MeetingVersion> versions)
+    {
+        var row = new TableEntity(bucket, $"{pack}|{runId}");
+        PackedJson.Set(row, JsonSerializer.Serialize(versions.OrderBy(v => v.MeetingId, StringComparer.Ordinal).ToArray(), SpillJson.Default.MeetingVersionArray));
+        return row;
+    }
+
+    /// <summary>Every distinct version of one meeting, oldest run first is not implied: order by what you need.</summary>
+    public static async Task<IReadOnlyList<MeetingVersion>> VersionsAsync(TableClient history, string meetingId, CancellationToken cancellationToken)
+    {
+        var bucket = MeetingIndex.BucketOf(meetingId);
+        var pack = MeetingIndex.PackOf(meetingId);
+        var versions = new Dictionary<string, MeetingVersion>(StringComparer.Ordinal);
+        // Rows of the pack are "{pack}|{runId}": every key from "{pack}|" up to "{pack}}" ('}' follows '|').
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {bucket} and RowKey ge {pack + "|"} and RowKey lt {pack + "}"}");
+        await foreach (var row in history.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            foreach (var version in JsonSerializer.Deserialize(PackedJson.Get(row), SpillJson.Default.MeetingVersionArray) ?? [])
+            {
+                if (version.MeetingId == meetingId)
+                {
+                    versions.TryAdd(version.ContentHash, version);
+                }
+            }
+        }
+
+        return versions.Values.ToArray();
+    }
+}
