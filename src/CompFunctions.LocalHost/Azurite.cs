@@ -80,10 +80,10 @@ public sealed class Azurite : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        var arguments = inMemory ? new List<string> { "--max-old-space-size=12288", script, "--inMemoryPersistence" } : [script];
+        var arguments = inMemory ? new List<string> { "--max-old-space-size=12288", script, "--inMemoryPersistence" } : [script, "--location", location];
         foreach (var arg in arguments.Concat(new[]
                  {
-                     "--silent", "--skipApiVersionCheck", "--loose", "--location", location,
+                     "--silent", "--skipApiVersionCheck", "--loose",
                      "--blobHost", "127.0.0.1", "--blobPort", ports.Blob.ToString(System.Globalization.CultureInfo.InvariantCulture),
                      "--queueHost", "127.0.0.1", "--queuePort", ports.Queue.ToString(System.Globalization.CultureInfo.InvariantCulture),
                      "--tableHost", "127.0.0.1", "--tablePort", ports.Table.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -116,16 +116,17 @@ public sealed class Azurite : IAsyncDisposable
         {
             if (process.HasExited || DateTime.UtcNow > deadline)
             {
+                var exitCode = process.HasExited ? process.ExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture) : "none, timed out";
                 await azurite.DisposeAsync();
                 string stderr;
                 lock (errors) { stderr = errors.ToString(); }
-                throw new InvalidOperationException($"Azurite did not start on ports {ports.Blob}-{ports.Table} (exit code {(process.HasExited ? process.ExitCode : "none, timed out")}): {stderr}");
+                throw new InvalidOperationException($"Azurite did not start on ports {ports.Blob}-{ports.Table} (exit code {exitCode}): {stderr}");
             }
 
             await Task.Delay(100, cancellationToken);
         }
 
-        await log.WriteLineAsync($"Azurite: started on 127.0.0.1 ports {ports.Blob} (blob), {ports.Queue} (queue), {ports.Table} (table), data in {location}.");
+        await log.WriteLineAsync($"Azurite: started on 127.0.0.1 ports {ports.Blob} (blob), {ports.Queue} (queue), {ports.Table} (table), data {(inMemory ? "in memory" : "in " + location)}.");
         return azurite;
     }
 
