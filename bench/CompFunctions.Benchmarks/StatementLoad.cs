@@ -38,7 +38,7 @@ internal static class StatementLoad
         var csv = new StringWriter();
         await ExportGenerator.WriteAsync(csv, generator);
         var uploaded = await BlobDrops.DropAsync(host.Get<BlobServiceClient>().GetBlobContainerClient(Bindings.ExportsContainer), "bench/statement.csv", BinaryData.FromString(csv.ToString()));
-        await PipelineWaits.ForRunAsync(host.Get<RunStore>(), host.Get<TableServiceClient>(), RunIds.Of("bench/statement.csv", uploaded.ETag), TimeSpan.FromMinutes(5));
+        await host.WaitForRunAsync(RunIds.Of("bench/statement.csv", uploaded.ETag), TimeSpan.FromMinutes(5));
 
         const string route = "/api/statements/2026-11/sdr-g000";
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = clients }) { BaseAddress = new Uri(host.Url) };

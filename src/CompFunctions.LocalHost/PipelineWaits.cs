@@ -52,14 +52,24 @@ public static class PipelineWaits
     /// evaluation records itself only once its lines are written): from then on its statements
     /// are what this export says.
     /// </summary>
-    public static async Task<RunRecord> ForRunAsync(RunStore runs, TableServiceClient tables, string runId, TimeSpan deadline)
+    public static async Task<RunRecord> ForRunAsync(RunStore runs, TableServiceClient tables, string runId, TimeSpan deadline) =>
+        await ForEvaluationsAsync(tables, await ForRunFinishedAsync(runs, runId, deadline), deadline);
+
+    /// <summary>Waits until the run's ingestion has finished (its SDR periods are queued, maybe not yet evaluated).</summary>
+    public static async Task<RunRecord> ForRunFinishedAsync(RunStore runs, string runId, TimeSpan deadline)
     {
         RunRecord? run = null;
         await Until(async () => (run = await runs.GetAsync(runId, CancellationToken.None)) is { Status: not RunStatus.Running }, $"run {runId} to finish", deadline);
-        if (run!.SdrPeriodsQueued > 0)
+        return run!;
+    }
+
+    /// <summary>Waits until every SDR period the finished run queued has recorded its evaluation.</summary>
+    public static async Task<RunRecord> ForEvaluationsAsync(TableServiceClient tables, RunRecord run, TimeSpan deadline)
+    {
+        if (run.SdrPeriodsQueued > 0)
         {
             var evaluations = tables.GetTableClient(Tables.Evaluations);
-            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {SdrPeriodEvaluation.AuditPartition(runId)}");
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {SdrPeriodEvaluation.AuditPartition(run.RunId)}");
             await Until(async () =>
             {
                 var evaluated = 0;
@@ -69,7 +79,7 @@ public static class PipelineWaits
                 }
 
                 return evaluated >= run.SdrPeriodsQueued;
-            }, $"the {run.SdrPeriodsQueued} SDR periods run {runId} queued to be evaluated", deadline);
+            }, $"the {run.SdrPeriodsQueued} SDR periods run {run.RunId} queued to be evaluated", deadline);
         }
 
         return run;
