@@ -26,6 +26,12 @@ public sealed class StatementCacheTests(PipelineFixture pipeline)
         $"T-CA-1,{Sdr},ae-bo,2027-12-06T10:00:00-08:00,2027-12-08T10:00:00-08:00,{status},accepted,,A,300,Software,,,,,",
         CsvRows.Held("T-CA-2", Sdr, bookedAt: "2027-12-07T10:00:00-08:00", scheduledFor: "2027-12-09T10:00:00-08:00"));
 
+    /// <summary>A 50.00 line for a held meeting, as a row of <paramref name="partition"/>.</summary>
+    private static TableEntity HeldLine(string meetingId, string partition) => LineEntities.ToEntity(
+        new PayoutLine($"{meetingId}:meeting_held", meetingId, LineKind.Earning, "meeting_held", new Money(50m, Currency.USD), "held", ["HELD"],
+            new QualificationSummary(true, "icp", [], null), new DocumentRef("p", 1), new DocumentRef("r", 1), new SourceRef("x.csv", 2), null),
+        partition);
+
     private async Task<(string ETag, decimal Net, string Body)> FetchAsync()
     {
         using var response = await pipeline.Http.GetAsync(Route);
@@ -142,8 +148,7 @@ public sealed class StatementCacheTests(PipelineFixture pipeline)
     {
         var summaries = pipeline.Services.GetRequiredService<StatementSummaries>();
         const string partition = "2027-12|it-cache-race";
-        var line = LineEntities.ToEntity(new PayoutLine("T-RC-1:meeting_held", "T-RC-1", LineKind.Earning, "meeting_held", new Money(50m, Currency.USD), "held", ["HELD"],
-            new QualificationSummary(true, "icp", [], null), new DocumentRef("p", 1), new DocumentRef("r", 1), new SourceRef("x.csv", 2), null), partition);
+        var line = HeldLine("T-RC-1", partition);
 
         // Two writers find no summary: the first adds it (dirty), the second cannot.
         var none = await summaries.ReadAsync(partition, CancellationToken.None);
@@ -175,8 +180,7 @@ public sealed class StatementCacheTests(PipelineFixture pipeline)
         var lines = pipeline.Tables.GetTableClient(Tables.PayoutLines);
         var statements = pipeline.Tables.GetTableClient(Tables.Statements);
         const string partition = "2027-12|it-cache-legacy";
-        var line = LineEntities.ToEntity(new PayoutLine("T-LG-1:meeting_held", "T-LG-1", LineKind.Earning, "meeting_held", new Money(50m, Currency.USD), "held", ["HELD"],
-            new QualificationSummary(true, "icp", [], null), new DocumentRef("p", 1), new DocumentRef("r", 1), new SourceRef("x.csv", 2), null), partition);
+        var line = HeldLine("T-LG-1", partition);
         await lines.UpsertEntityAsync(line);
         await statements.DeleteEntityAsync("!store", "every-statement-summarised");
         var store = new StatementSummaries(pipeline.Tables);

@@ -103,15 +103,6 @@ public static class Adjustments
         return (rows.Count, sync);
     }
 
-    private static async Task<List<PayoutLine>> ReadAsync(TableClient table, string partition, CancellationToken cancellationToken)
-    {
-        var result = new List<PayoutLine>();
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition}");
-        await foreach (var e in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
-        {
-            result.Add(LineEntities.FromEntity(e));
-        }
-
-        return result;
-    }
+    private static async Task<List<PayoutLine>> ReadAsync(TableClient table, string partition, CancellationToken cancellationToken) =>
+        (await TablePartition.ReadAsync(table, partition, cancellationToken).ConfigureAwait(false)).Select(LineEntities.FromEntity).ToList();
 }

@@ -146,15 +146,6 @@ public sealed class SdrPeriodEvaluation(
         };
     }
 
-    private async Task<List<Meeting>> MeetingsAsync(string partition, CancellationToken cancellationToken)
-    {
-        var meetings = new List<Meeting>();
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition}");
-        await foreach (var entity in _meetings.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
-        {
-            meetings.Add(MeetingEntities.FromEntity(entity));
-        }
-
-        return meetings;
-    }
+    private async Task<List<Meeting>> MeetingsAsync(string partition, CancellationToken cancellationToken) =>
+        (await TablePartition.ReadAsync(_meetings, partition, cancellationToken).ConfigureAwait(false)).Select(MeetingEntities.FromEntity).ToList();
 }

@@ -31,17 +31,8 @@ public sealed class LedgerReader(TableServiceClient tables)
     }
 
     /// <summary>The rows of one statement partition as stored (for a digest), in row-key order.</summary>
-    public async Task<List<TableEntity>> LineRowsAsync(string partition, CancellationToken cancellationToken)
-    {
-        var rows = new List<TableEntity>();
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition}");
-        await foreach (var entity in _lines.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
-        {
-            rows.Add(entity);
-        }
-
-        return rows;
-    }
+    public Task<List<TableEntity>> LineRowsAsync(string partition, CancellationToken cancellationToken) =>
+        TablePartition.ReadAsync(_lines, partition, cancellationToken);
 
     /// <summary>Lines of every partition from <paramref name="from"/> (inclusive) to <paramref name="to"/> (exclusive).</summary>
     public async Task<List<(string Partition, PayoutLine Line)>> LinesAsync(string from, string to, CancellationToken cancellationToken)

@@ -84,17 +84,8 @@ public static class MeetingIndex
     }
 
     /// <summary>Every row of a bucket: packs and rows from before packs.</summary>
-    public static async Task<List<TableEntity>> ReadBucketAsync(TableClient index, string bucket, CancellationToken cancellationToken)
-    {
-        var rows = new List<TableEntity>();
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {bucket}");
-        await foreach (var row in index.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
-        {
-            rows.Add(row);
-        }
-
-        return rows;
-    }
+    public static Task<List<TableEntity>> ReadBucketAsync(TableClient index, string bucket, CancellationToken cancellationToken) =>
+        TablePartition.ReadAsync(index, bucket, cancellationToken);
 
     /// <summary>
     /// Writes changed entries into their packs: reads the bucket, merges, and writes each pack that
