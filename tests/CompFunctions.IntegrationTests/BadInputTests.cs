@@ -25,8 +25,7 @@ public sealed class BadInputTests(PipelineFixture pipeline)
         Assert.Equal(["sdr_id", "booked_at"], report.GetProperty("missingColumns").EnumerateArray().Select(c => c.GetString()));
         Assert.Equal(0, run.Accepted);
 
-        var meetings = pipeline.Tables.GetTableClient(Tables.Meetings);
-        Assert.Empty(await meetings.QueryAsync<Azure.Data.Tables.TableEntity>(e => e.RowKey == "T-MC-1").ToListAsync());
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await pipeline.Http.GetAsync("/api/meetings/T-MC-1")).StatusCode);
         Assert.Equal(content, (await pipeline.ExportBlob(export).DownloadContentAsync()).Value.Content.ToString());
     }
 

@@ -147,5 +147,5 @@ public sealed class SdrPeriodEvaluation(
     }
 
     private async Task<List<Meeting>> MeetingsAsync(string partition, CancellationToken cancellationToken) =>
-        (await TablePartition.ReadAsync(_meetings, partition, cancellationToken).ConfigureAwait(false)).Select(MeetingEntities.FromEntity).ToList();
+        [.. await MeetingPacks.ReadAsync(_meetings, partition, cancellationToken).ConfigureAwait(false)];
 }

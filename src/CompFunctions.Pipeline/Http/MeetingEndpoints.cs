@@ -37,13 +37,12 @@ public sealed class MeetingEndpoints(TableServiceClient tables)
         }
 
         var partition = (await MeetingIndex.FindAsync(_index, meetingId, cancellationToken).ConfigureAwait(false))?.Partition;
-        var meeting = partition is null ? null : await _meetings.GetEntityIfExistsAsync<TableEntity>(partition, meetingId, cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (meeting is not { HasValue: true })
+        var m = partition is null ? null : (await MeetingPacks.ReadAsync(_meetings, partition, cancellationToken).ConfigureAwait(false)).FirstOrDefault(m => m.MeetingId == meetingId);
+        if (m is null)
         {
             return Problems.NotFound("Unknown meeting", $"No export has brought a meeting with id '{meetingId}'.");
         }
 
-        var m = MeetingEntities.FromEntity(meeting.Value!);
         var verdict = await _verdicts.GetEntityIfExistsAsync<TableEntity>(partition!, meetingId, cancellationToken: cancellationToken).ConfigureAwait(false);
         var lines = new List<LineDocument>();
         // Line ids are "{meetingId}:{component}": every row key from "{id}:" up to "{id};" (';' follows ':').

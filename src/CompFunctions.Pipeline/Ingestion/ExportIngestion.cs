@@ -151,7 +151,8 @@ public sealed class ExportIngestion(
     {
         var touched = new HashSet<string>(StringComparer.Ordinal);
         var stale = new BoundedList<QuarantineEntry>(ExportReport.ListLimit);
-        var movedOut = new List<(string Partition, string MeetingId)>();
+        var movedOut = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        var occupied = new HashSet<string>(StringComparer.Ordinal);
         long unchanged = 0;
         CompPeriod? latest = null;
         var unpackedBuckets = new bool[spill.Rows.Files];
@@ -160,6 +161,11 @@ public sealed class ExportIngestion(
             var bucketName = MeetingIndex.BucketName(bucket);
             var (known, hasUnpacked) = await ReadIndexBucketAsync(bucketName, cancellationToken).ConfigureAwait(false);
             unpackedBuckets[bucket] = hasUnpacked;
+            foreach (var entry in known.Values)
+            {
+                occupied.Add(entry.Partition);
+            }
+
             var seen = new HashSet<string>(StringComparer.Ordinal);
             var versions = new List<MeetingVersion>();
             foreach (var meeting in spill.Rows.Read(bucket))
@@ -199,7 +205,12 @@ public sealed class ExportIngestion(
                 {
                     // The CRM moved the meeting to another SDR or period: it no longer counts where it was.
                     touched.Add(before.Partition);
-                    movedOut.Add((before.Partition, meeting.MeetingId));
+                    if (!movedOut.TryGetValue(before.Partition, out var leaving))
+                    {
+                        movedOut[before.Partition] = leaving = new HashSet<string>(StringComparer.Ordinal);
+                    }
+
+                    leaving.Add(meeting.MeetingId);
                 }
 
                 if (before?.ContentHash != hash)
@@ -218,18 +229,8 @@ public sealed class ExportIngestion(
             logger.IngestApplying(exportName, "compared", bucket + 1, spill.Rows.Files);
         }
 
-        for (var file = 0; file < spill.Meetings.Files; file++)
-        {
-            var writes = spill.Meetings.Read(file).Select(m => new TableTransactionAction(TableTransactionActionType.UpsertReplace, MeetingEntities.ToEntity(m, Tables.SdrPeriodKey(context.Calendar.PeriodOf(m.BookedAt), m.SdrId))));
-            await TableBatches.SubmitAsync(_meetings, writes, cancellationToken).ConfigureAwait(false);
-        }
-
+        await StoreMeetingsAsync(spill.Meetings, movedOut, occupied, cancellationToken).ConfigureAwait(false);
         logger.IngestApplying(exportName, "meetings stored", spill.Meetings.Count, spill.Meetings.Count);
-        foreach (var (partition, meetingId) in movedOut)
-        {
-            // One by one, not batched: a retry may find the row already gone, which must not fail a whole batch.
-            await _meetings.DeleteEntityAsync(partition, meetingId, ETag.All, cancellationToken).ConfigureAwait(false);
-        }
 
         for (var bucket = 0; bucket < spill.Index.Files; bucket++)
         {
@@ -253,7 +254,35 @@ public sealed class ExportIngestion(
         return new Applied(queue, stale, unchanged);
     }
 
-    /// <summary>Meetings of one partition land in one file, so their writes batch fully.</summary>
+    /// <summary>
+    /// Writes each partition's pack once: its changed meetings in, the meetings that moved
+    /// elsewhere out. A partition no known meeting was in is added without reading it first.
+    /// Partitions are independent, so several are written at once.
+    /// </summary>
+    private async Task StoreMeetingsAsync(Spill<Meeting> changed, Dictionary<string, HashSet<string>> movedOut, HashSet<string> occupied, CancellationToken cancellationToken)
+    {
+        var none = new HashSet<string>(StringComparer.Ordinal);
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken };
+        for (var file = 0; file < changed.Files; file++)
+        {
+            var partitions = changed.Read(file).GroupBy(m => Tables.SdrPeriodKey(context.Calendar.PeriodOf(m.BookedAt), m.SdrId), StringComparer.Ordinal).ToArray();
+            await Parallel.ForEachAsync(partitions, parallel, async (partition, ct) =>
+            {
+                var removals = movedOut.GetValueOrDefault(partition.Key) ?? none;
+                await MeetingPacks.ApplyAsync(_meetings, partition.Key, partition.ToArray(), removals, fresh: !occupied.Contains(partition.Key), ct).ConfigureAwait(false);
+            }).ConfigureAwait(false);
+            foreach (var partition in partitions)
+            {
+                movedOut.Remove(partition.Key);
+            }
+        }
+
+        // Partitions that only lost meetings.
+        await Parallel.ForEachAsync(movedOut, parallel, async (partition, ct) =>
+            await MeetingPacks.ApplyAsync(_meetings, partition.Key, [], partition.Value, fresh: false, ct).ConfigureAwait(false)).ConfigureAwait(false);
+    }
+
+    /// <summary>Meetings of one partition land in one file, so each partition's pack is written once.</summary>
     private static int PartitionFile(string partition, int files) => (int)(MeetingIndex.StableHash(partition) % (uint)files);
 
     /// <summary>The local files of one ingestion, in a folder of its own under the temp folder; deleted when done.</summary>

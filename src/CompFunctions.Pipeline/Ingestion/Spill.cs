@@ -67,8 +67,7 @@ internal sealed class Spill<T> : IDisposable
     private string PathOf(int file) => Path.Combine(_folder, $"{_name}-{file:D3}.jsonl");
 }
 
-/// <summary>What ingestion spills: meetings, and the index entries to write once the meetings are stored; and the meeting versions history keeps.</summary>
+/// <summary>What ingestion spills: meetings, and the index entries to write once the meetings are stored.</summary>
 [JsonSerializable(typeof(Meeting))]
 [JsonSerializable(typeof(MeetingIndexEntry))]
-[JsonSerializable(typeof(MeetingVersion[]))]
 internal sealed partial class SpillJson : JsonSerializerContext;

@@ -24,7 +24,10 @@ public sealed class LedgerReader(TableServiceClient tables)
         var filter = TableClient.CreateQueryFilter($"PartitionKey ge {from} and PartitionKey lt {to}");
         await foreach (var e in _meetings.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            meetings.Add(MeetingEntities.FromEntity(e));
+            if (MeetingPacks.IsPack(e))
+            {
+                meetings.AddRange(MeetingPacks.FromRow(e));
+            }
         }
 
         return meetings;

@@ -20,7 +20,7 @@ public static class MeetingHistory
     public static TableEntity ToRow(string bucket, string pack, string runId, IEnumerable<MeetingVersion> versions)
     {
         var row = new TableEntity(bucket, $"{pack}|{runId}");
-        PackedJson.Set(row, JsonSerializer.Serialize(versions.OrderBy(v => v.MeetingId, StringComparer.Ordinal).ToArray(), SpillJson.Default.MeetingVersionArray));
+        PackedJson.Set(row, JsonSerializer.Serialize(versions.OrderBy(v => v.MeetingId, StringComparer.Ordinal).ToArray(), StoredJson.Default.MeetingVersionArray));
         return row;
     }
 
@@ -34,7 +34,7 @@ public static class MeetingHistory
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {bucket} and RowKey ge {pack + "|"} and RowKey lt {pack + "}"}");
         await foreach (var row in history.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            foreach (var version in JsonSerializer.Deserialize(PackedJson.Get(row), SpillJson.Default.MeetingVersionArray) ?? [])
+            foreach (var version in JsonSerializer.Deserialize(PackedJson.Get(row), StoredJson.Default.MeetingVersionArray) ?? [])
             {
                 if (version.MeetingId == meetingId)
                 {

@@ -129,33 +129,17 @@ public sealed class StatementSummaries(TableServiceClient tables)
             return;
         }
 
-        var partition = (string?)null;
-        var rows = new List<TableEntity>();
-        async Task FlushAsync()
+        await foreach (var (partition, rows) in TablePartition.EachAsync(lines, _ => true, cancellationToken).ConfigureAwait(false))
         {
-            if (partition is not null && rows.Count > 0 && partition.Contains('|', StringComparison.Ordinal)
+            if (partition.Contains('|', StringComparison.Ordinal)
                 && CompPeriod.TryParse(Tables.SplitSdrPeriodKey(partition).Period, out var period)
                 && (await ReadAsync(partition, cancellationToken).ConfigureAwait(false)).Summary is null)
             {
                 var entity = ToEntity(Summarise(period, Tables.SplitSdrPeriodKey(partition).SdrId, rows) with { Dirty = true });
                 await _table.UpsertEntityAsync(entity, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
             }
-
-            rows.Clear();
         }
 
-        await foreach (var row in lines.QueryAsync<TableEntity>(cancellationToken: cancellationToken).ConfigureAwait(false))
-        {
-            if (row.PartitionKey != partition)
-            {
-                await FlushAsync().ConfigureAwait(false);
-                partition = row.PartitionKey;
-            }
-
-            rows.Add(row);
-        }
-
-        await FlushAsync().ConfigureAwait(false);
         await _table.UpsertEntityAsync(new TableEntity(MarkerPartition, CoverageMarker) { ["At"] = DateTimeOffset.UtcNow }, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
         _coverEveryStatement = true;
     }

@@ -8,7 +8,9 @@ namespace CompFunctions.Pipeline.Storage;
 /// <summary>
 /// Creates the containers, queue and tables the app uses when they do not exist yet (in Azure the
 /// Bicep template creates them too; locally this makes a fresh Azurite work with no setup), and
-/// gives statements written before summary rows existed their summary (once per store).
+/// once per store moves what earlier versions stored in older layouts into the current one:
+/// meetings stored one row each into their partition's pack, and statements written before
+/// summary rows existed get their summary.
 /// </summary>
 public sealed class StorageInitializer(BlobServiceClient blobs, QueueServiceClient queues, TableServiceClient tables, StatementSummaries summaries) : IHostedService
 {
@@ -25,6 +27,7 @@ public sealed class StorageInitializer(BlobServiceClient blobs, QueueServiceClie
             await tables.CreateTableIfNotExistsAsync(table, cancellationToken).ConfigureAwait(false);
         }
 
+        await MeetingPacks.PackExistingAsync(tables.GetTableClient(Tables.Meetings), cancellationToken).ConfigureAwait(false);
         await summaries.SummariseExistingAsync(tables.GetTableClient(Tables.PayoutLines), cancellationToken).ConfigureAwait(false);
     }
 

@@ -1,10 +1,12 @@
+using System.Runtime.CompilerServices;
 using Azure.Data.Tables;
 
 namespace CompFunctions.Pipeline.Storage;
 
-/// <summary>Reads every row of one partition, in row-key order (as the service returns them).</summary>
+/// <summary>Reads rows a partition at a time, in row-key order (as the service returns them).</summary>
 public static class TablePartition
 {
+    /// <summary>Every row of one partition.</summary>
     public static async Task<List<TableEntity>> ReadAsync(TableClient table, string partition, CancellationToken cancellationToken)
     {
         var rows = new List<TableEntity>();
@@ -15,5 +17,35 @@ public static class TablePartition
         }
 
         return rows;
+    }
+
+    /// <summary>
+    /// Every row of the table that <paramref name="include"/> accepts, grouped by partition (the
+    /// service returns rows in partition order), holding one partition in memory at a time.
+    /// </summary>
+    public static async IAsyncEnumerable<(string Partition, List<TableEntity> Rows)> EachAsync(
+        TableClient table, Func<TableEntity, bool> include, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var rows = new List<TableEntity>();
+        await foreach (var row in table.QueryAsync<TableEntity>(cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (!include(row))
+            {
+                continue;
+            }
+
+            if (rows.Count > 0 && rows[0].PartitionKey != row.PartitionKey)
+            {
+                yield return (rows[0].PartitionKey, rows);
+                rows = [];
+            }
+
+            rows.Add(row);
+        }
+
+        if (rows.Count > 0)
+        {
+            yield return (rows[0].PartitionKey, rows);
+        }
     }
 }

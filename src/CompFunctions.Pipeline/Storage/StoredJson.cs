@@ -1,0 +1,13 @@
+using System.Text.Json.Serialization;
+using CompFunctions.Core.Meetings;
+
+namespace CompFunctions.Pipeline.Storage;
+
+/// <summary>
+/// JSON that stays in storage (meeting packs, meeting history): enums by name, so a stored row
+/// does not change meaning if an enum gains a member. Numbers written by earlier versions still read.
+/// </summary>
+[JsonSourceGenerationOptions(UseStringEnumConverter = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(Meeting[]))]
+[JsonSerializable(typeof(MeetingVersion[]))]
+internal sealed partial class StoredJson : JsonSerializerContext;

@@ -1,0 +1,68 @@
+using Azure.Data.Tables;
+using CompFunctions.Core.Meetings;
+using CompFunctions.Pipeline.Storage;
+using Xunit;
+
+namespace CompFunctions.IntegrationTests;
+
+/// <summary>Meetings are stored one row per SDR and month; rows an earlier version stored one per meeting are moved into it. (SDR it-packs, April 2028.)</summary>
+[Collection(PipelineCollection.Name)]
+public sealed class MeetingPacksTests(PipelineFixture pipeline)
+{
+    private const string Partition = "2028-04|it-packs";
+
+    [Fact]
+    public async Task A_pack_reads_back_every_value_of_every_meeting_with_instants_in_utc()
+    {
+        var table = pipeline.Tables.GetTableClient(Tables.Meetings);
+        var meetings = new[] { Meeting("T-PK-RT-2", MeetingStatus.NoShow), Meeting("T-PK-RT-1", MeetingStatus.Held) with { OpportunityAmount = 48000.10m, Currency = "EUR", ClosedAt = At("2028-04-20T09:00:00+02:00") } };
+
+        await table.UpsertEntityAsync(MeetingPacks.ToRow("roundtrip|pack", meetings));
+        var read = await MeetingPacks.ReadAsync(table, "roundtrip|pack", CancellationToken.None);
+
+        Assert.Equal(
+            meetings.OrderBy(m => m.MeetingId, StringComparer.Ordinal).Select(m => m with
+            {
+                BookedAt = m.BookedAt.ToUniversalTime(),
+                ScheduledFor = m.ScheduledFor.ToUniversalTime(),
+                ClosedAt = m.ClosedAt?.ToUniversalTime(),
+            }),
+            read);
+        Assert.Equal("48000.10", read[0].OpportunityAmount!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await table.DeleteEntityAsync("roundtrip|pack", MeetingPacks.RowKey);
+    }
+
+    [Fact]
+    public async Task Meetings_an_earlier_version_stored_one_row_each_are_moved_into_their_pack_and_count_with_tonights()
+    {
+        var table = pipeline.Tables.GetTableClient(Tables.Meetings);
+        // What an earlier version wrote: a row per meeting. The index does not know them (their partition looks empty to ingestion).
+        await table.UpsertEntityAsync(MeetingEntities.ToEntity(Meeting("T-PK-1", MeetingStatus.Held), Partition));
+        await table.UpsertEntityAsync(MeetingEntities.ToEntity(Meeting("T-PK-2", MeetingStatus.NoShow), Partition));
+
+        Assert.True(await MeetingPacks.PackRowsFromBeforePacksAsync(table, CancellationToken.None) >= 2);
+
+        var rows = await TablePartition.ReadAsync(table, Partition, CancellationToken.None);
+        Assert.Equal([MeetingPacks.RowKey], rows.Select(r => r.RowKey));
+        Assert.Equal(["T-PK-1", "T-PK-2"], MeetingPacks.FromRow(rows[0]).Select(m => m.MeetingId));
+
+        // Tonight's export brings a third meeting of the same SDR and month: it joins the pack, it does not replace it.
+        await pipeline.WaitForRunAsync(await pipeline.DropExportAsync("it/packs/night.csv", CsvRows.File(
+            CsvRows.Held("T-PK-3", "it-packs", bookedAt: "2028-04-05T10:00:00-07:00", scheduledFor: "2028-04-06T10:00:00-07:00"))));
+        var statement = await pipeline.WaitForStatementAsync("2028-04", "it-packs");
+
+        Assert.Equal(["T-PK-1", "T-PK-2", "T-PK-3"], (await MeetingPacks.ReadAsync(table, Partition, CancellationToken.None)).Select(m => m.MeetingId));
+        Assert.Equal(["T-PK-1", "T-PK-3"], statement.Lines.Where(l => l.Amount > 0).Select(l => l.MeetingId).Distinct().Order(StringComparer.Ordinal));
+    }
+
+    private static DateTimeOffset At(string text) => DateTimeOffset.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
+
+    private static Meeting Meeting(string id, MeetingStatus status) => new()
+    {
+        MeetingId = id, SdrId = "it-packs", AeId = "ae-bo",
+        BookedAt = At("2028-04-03T10:00:00-07:00"), ScheduledFor = At("2028-04-04T10:00:00-07:00"),
+        Status = status, AeDecision = AeDecision.Accepted, AeDecisionAt = At("2028-04-04T12:00:00-07:00"),
+        LeadScore = LeadScore.A, EmployeeCount = 300, Industry = "Software", AccountName = "Acme " + id,
+        SourceRef = new SourceRef("it/packs/older.csv", 2),
+    };
+}
