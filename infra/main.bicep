@@ -113,7 +113,7 @@ module dataStorage 'modules/storage-account.bicep' = {
     name: 'stdata${token}'
     containers: ['crm-exports', 'export-reports', 'comp-config', 'config-reports']
     queues: ['evaluate-requests', 'evaluate-requests-poison', 'webjobs-blobtrigger-poison']
-    tables: ['meetings', 'meetingindex', 'meetinghistory', 'payoutlines', 'statements', 'verdicts', 'evaluations', 'policies', 'periods', 'runs', 'nightlychecks']
+    tables: ['meetings', 'meetingindex', 'meetinghistory', 'statements', 'evaluations', 'policies', 'periods', 'runs', 'nightlychecks']
     blobRecovery: true
     recoveryDays: blobRecoveryDays
   }

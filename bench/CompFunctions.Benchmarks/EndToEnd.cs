@@ -13,20 +13,22 @@ namespace CompFunctions.Benchmarks;
 
 /// <summary>
 /// The local host (the same services and trigger engine the Functions host runs) against a
-/// private Azurite in a temporary folder, for one benchmark and thrown away after it.
+/// private in-memory Azurite, for one benchmark and thrown away after it — or, with
+/// <c>--storage "{connection string}"</c>, against that storage account (a real one, to measure
+/// the app rather than the emulator; use an empty account: the benchmark's data stays there).
 /// </summary>
 internal sealed class BenchHost : IAsyncDisposable
 {
     private readonly string _folder;
-    private readonly Azurite _azurite;
+    private readonly Azurite? _azurite;
 
-    private BenchHost(string folder, Azurite azurite, WebApplication app, string url)
+    private BenchHost(string folder, Azurite? azurite, string connectionString, WebApplication app, string url)
     {
         _folder = folder;
         _azurite = azurite;
         App = app;
         Url = url;
-        Observer = new TableServiceClient(azurite.ConnectionString);
+        Observer = new TableServiceClient(connectionString);
     }
 
     public WebApplication App { get; }
@@ -47,21 +49,25 @@ internal sealed class BenchHost : IAsyncDisposable
 
     public T Get<T>() where T : notnull => App.Services.GetRequiredService<T>();
 
-    public static async Task<BenchHost> StartAsync(TextWriter log)
+    /// <param name="storage">A storage connection string to use instead of a private Azurite, or null.</param>
+    public static async Task<BenchHost> StartAsync(TextWriter log, string? storage)
     {
         var folder = Path.Combine(Path.GetTempPath(), "compfunctions-bench-" + Guid.NewGuid().ToString("N")[..8]);
-        var azurite = await Azurite.StartAsync(AzuritePorts.Free(), Path.Combine(folder, "azurite"), Console.Error, CancellationToken.None, inMemory: true);
+        Directory.CreateDirectory(folder);
+        var azurite = storage is null ? await Azurite.StartAsync(AzuritePorts.Free(), Path.Combine(folder, "azurite"), Console.Error, CancellationToken.None, inMemory: true) : null;
+        var connectionString = azurite?.ConnectionString ?? storage!;
         var url = $"http://127.0.0.1:{AzuritePorts.Free().Blob}";
         var app = LocalHostApp.Build([], new Dictionary<string, string?>
         {
-            [Bindings.StorageConnection] = azurite.ConnectionString,
+            [Bindings.StorageConnection] = connectionString,
             ["Urls"] = url,
             ["Logging:LogLevel:Default"] = "Warning",
         });
         await app.StartAsync();
-        await log.WriteLineAsync($"Azurite on {azurite.Ports.Blob}/{azurite.Ports.Queue}/{azurite.Ports.Table}, local host on {url}, data in {folder}.");
+        var where = azurite is null ? "the storage account given with --storage" : $"Azurite on {azurite.Ports.Blob}/{azurite.Ports.Queue}/{azurite.Ports.Table}";
+        await log.WriteLineAsync($"{where}, local host on {url}, files in {folder}.");
         await PipelineWaits.PublishSamplePoliciesAsync(app.Services.GetRequiredService<BlobServiceClient>(), RepositoryRoot.Find(), TimeSpan.FromMinutes(2));
-        return new BenchHost(folder, azurite, app, url);
+        return new BenchHost(folder, azurite, connectionString, app, url);
     }
 
     public async ValueTask DisposeAsync()
@@ -73,7 +79,11 @@ internal sealed class BenchHost : IAsyncDisposable
         }
         finally
         {
-            await _azurite.DisposeAsync();
+            if (_azurite is not null)
+            {
+                await _azurite.DisposeAsync();
+            }
+
             try
             {
                 Directory.Delete(_folder, recursive: true);
@@ -87,7 +97,7 @@ internal sealed class BenchHost : IAsyncDisposable
 }
 
 /// <summary>
-/// <c>e2e --rows N [--changed 0.01] [--seed 1] [--nights 3]</c>: up to three nights through the whole pipeline —
+/// <c>e2e --rows N [--changed 0.01] [--seed 1] [--nights 3] [--storage "{connection string}"]</c>: up to three nights through the whole pipeline —
 /// the first (everything new), the same export again (nothing changed) and the next night
 /// (a share of rows changed) — each from "export dropped" to "every queued SDR period evaluated",
 /// with wall time, storage transactions and the process's peak working set.
@@ -99,7 +109,7 @@ internal static class EndToEnd
         var options = GenerateCommand.Options.Parse(args);
         var generator = new GeneratorOptions { Rows = options.Int("rows", 100_000), Seed = options.Int("seed", 1) };
         var changed = options.Double("changed", 0.01);
-        await using var host = await BenchHost.StartAsync(output);
+        await using var host = await BenchHost.StartAsync(output, options.Text("storage"));
 
         var first = Path.Combine(host.Folder, "night-1.csv");
         var next = Path.Combine(host.Folder, "night-2.csv");

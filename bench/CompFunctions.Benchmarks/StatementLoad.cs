@@ -31,7 +31,7 @@ internal static class StatementLoad
             "identity" => false,
             var other => throw new ArgumentException($"--encoding '{other}' is not gzip or identity."),
         };
-        await using var host = await BenchHost.StartAsync(output);
+        await using var host = await BenchHost.StartAsync(output, options.Text("storage"));
 
         // The sample plan pays three components, so a meeting is three lines; 20 days keep every meeting in November.
         var generator = new GeneratorOptions { Rows = (lines + 2) / 3, Sdrs = 1, Days = 20, AsOf = new DateOnly(2026, 11, 25) };

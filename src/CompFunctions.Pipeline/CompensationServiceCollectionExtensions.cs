@@ -68,7 +68,7 @@ public static class CompensationServiceCollectionExtensions
         services.AddSingleton<ExportIngestion>();
         services.AddSingleton<SdrPeriodEvaluation>();
         services.AddSingleton<PolicyDocumentIngestion>();
-        services.AddSingleton<StatementSummaries>();
+        services.AddSingleton<StatementStore>();
         services.AddSingleton<StatementCache>();
         services.AddSingleton<StatementEndpoints>();
         services.AddSingleton<MeetingEndpoints>();

@@ -26,8 +26,8 @@ public static partial class PipelineLog
     [LoggerMessage(1006, LogLevel.Information, "Export {Export}: {Step} {Done}/{Total}")]
     public static partial void IngestApplying(this ILogger logger, string export, string step, long done, long total);
 
-    [LoggerMessage(1100, LogLevel.Information, "Evaluated {SdrId} {Period}: {Meetings} meetings; lines: {Written} written, {Unchanged} unchanged, {Removed} stale removed")]
-    public static partial void Evaluated(this ILogger logger, string sdrId, string period, int meetings, int written, int unchanged, int removed);
+    [LoggerMessage(1100, LogLevel.Information, "Evaluated {SdrId} {Period}: {Meetings} meeting(s), {Lines} line(s), statement written: {Written}")]
+    public static partial void Evaluated(this ILogger logger, string sdrId, string period, int meetings, int lines, bool written);
 
     [LoggerMessage(1102, LogLevel.Information, "{SdrId} {Period} is locked: {Adjustments} adjustment line(s) now stand in {OpenPeriod}")]
     public static partial void AdjustmentsBooked(this ILogger logger, string sdrId, string period, int adjustments, string openPeriod);

@@ -6,6 +6,7 @@ using CompFunctions.Core.Meetings;
 using CompFunctions.Core.Money;
 using CompFunctions.Core.Policies;
 using CompFunctions.Core.Statements;
+using CompFunctions.Pipeline.Http;
 using CompFunctions.Pipeline.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
@@ -26,11 +27,15 @@ public sealed class StatementCacheTests(PipelineFixture pipeline)
         $"T-CA-1,{Sdr},ae-bo,2027-12-06T10:00:00-08:00,2027-12-08T10:00:00-08:00,{status},accepted,,A,300,Software,,,,,",
         CsvRows.Held("T-CA-2", Sdr, bookedAt: "2027-12-07T10:00:00-08:00", scheduledFor: "2027-12-09T10:00:00-08:00"));
 
-    /// <summary>A 50.00 line for a held meeting, as a row of <paramref name="partition"/>.</summary>
-    private static TableEntity HeldLine(string meetingId, string partition) => LineEntities.ToEntity(
-        new PayoutLine($"{meetingId}:meeting_held", meetingId, LineKind.Earning, "meeting_held", new Money(50m, Currency.USD), "held", ["HELD"],
-            new QualificationSummary(true, "icp", [], null), new DocumentRef("p", 1), new DocumentRef("r", 1), new SourceRef("x.csv", 2), null),
-        partition);
+    /// <summary>A 50.00 line for a held meeting.</summary>
+    private static PayoutLine HeldLine(string meetingId) =>
+        new($"{meetingId}:meeting_held", meetingId, LineKind.Earning, "meeting_held", new Money(50m, Currency.USD), "held", ["HELD"],
+            new QualificationSummary(true, "icp", [], null), new DocumentRef("p", 1), new DocumentRef("r", 1), new SourceRef("x.csv", 2), null);
+
+    private static StatementBody BodyOf(params PayoutLine[] lines) => new([.. lines.Select(StoredLine.From)], [], []);
+
+    /// <summary>Lines as the API prints them (records holding lists compare those by reference).</summary>
+    private static string Printed(IEnumerable<PayoutLine> lines) => JsonSerializer.Serialize(lines.Select(LineDocument.From));
 
     private async Task<(string ETag, decimal Net, string Body)> FetchAsync()
     {
@@ -118,87 +123,83 @@ public sealed class StatementCacheTests(PipelineFixture pipeline)
     }
 
     [Fact]
-    public async Task A_statement_digest_is_the_same_for_lines_built_here_and_read_back_from_the_table()
+    public async Task A_statement_row_reads_back_every_line_and_verdict_exactly_with_totals_summed_from_them()
     {
-        var table = pipeline.Tables.GetTableClient(Tables.PayoutLines);
-        const string partition = "digest|it-cache";
-        var lines = new[]
-        {
-            new PayoutLine("T-DG-1:pipeline", "T-DG-1", LineKind.Earning, "pipeline", new Money(123.45m, Currency.USD), "1% of pipeline", ["PIPELINE"],
+        var store = pipeline.Services.GetRequiredService<StatementStore>();
+        const string partition = "2027-12|it-cache-row";
+        var own = new PayoutLine("T-DG-1:pipeline", "T-DG-1", LineKind.Earning, "pipeline", new Money(123.45m, Currency.USD), "1% of pipeline", ["PIPELINE"],
                 new QualificationSummary(true, "icp", [], null, "meets the ICP"), new DocumentRef("p", 3), new DocumentRef("r", 2), new SourceRef("x.csv", 12_345_678_901), null)
-            { Account = "Acme", BookedOn = new DateOnly(2027, 12, 6) },
-            new PayoutLine("T-DG-2:meeting_held@2027-11", "T-DG-2", LineKind.Clawback, "meeting_held", new Money(-50m, Currency.USD), "no-show", ["NO_SHOW", "CLAWBACK"],
-                new QualificationSummary(false, null, ["industry", "lead_score"], "no_show"), new DocumentRef("p", 1), new DocumentRef("r", 1), new SourceRef("y.csv", 2), "2027-11/T-DG-2:meeting_held"),
-        };
-        var built = lines.Select(l => LineEntities.ToEntity(l, partition)).ToArray();
+            { Account = "Acme", BookedOn = new DateOnly(2027, 12, 6) };
+        var adjustment = new PayoutLine("T-DG-2:meeting_held@2027-11", "T-DG-2", LineKind.Clawback, "meeting_held", new Money(-50m, Currency.USD), "no-show", ["NO_SHOW", "CLAWBACK"],
+            new QualificationSummary(false, null, ["industry", "lead_score"], "no_show"), new DocumentRef("p", 1), new DocumentRef("r", 1), new SourceRef("y.csv", 2), "2027-11/T-DG-2:meeting_held");
+        var verdict = new VerdictDocument(true, "icp", null, [], "meets the ICP", new DocumentRefDocument("r", 2), []);
+        var body = new StatementBody([StoredLine.From(own)], [StoredLine.From(adjustment)], [new StoredVerdict("T-DG-1", verdict)]);
 
-        await TableBatches.SubmitAsync(table, built.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)).ToList(), CancellationToken.None);
-        var read = await table.QueryAsync<TableEntity>(e => e.PartitionKey == partition).ToListAsync();
+        await store.WriteAsync(partition, body, await store.ReadAsync(partition, CancellationToken.None), CancellationToken.None);
+        var read = (await store.ReadAsync(partition, CancellationToken.None))!;
 
-        Assert.Equal(StatementSummaries.Digest(built), StatementSummaries.Digest(read));
-        Assert.NotEqual(StatementSummaries.Digest(built), StatementSummaries.Digest(built.Take(1)));
-        foreach (var e in read)
-        {
-            await table.DeleteEntityAsync(partition, e.RowKey);
-        }
+        Assert.Equal(Printed([own, adjustment]), Printed(read.AllLines()));
+        Assert.Equal(12_345_678_901, read.AllLines()[0].Source.Line);
+        Assert.Equal("T-DG-1", read.Body.Verdicts.Single().MeetingId);
+        Assert.Equal(JsonSerializer.Serialize(verdict), JsonSerializer.Serialize(read.Body.Verdicts.Single().Verdict));
+        Assert.Equal((2, "USD", 123.45m, -50.00m, 73.45m), (read.Summary.Lines, read.Summary.Currency, read.Summary.Earnings, read.Summary.Clawbacks, read.Summary.Net));
+        Assert.Equal((StatementStore.LinesDigest(body.Lines), StatementStore.VerdictsDigest(body.Verdicts)), (read.Summary.LinesDigest, read.Summary.VerdictsDigest));
+        Assert.Equal(read.Summary, await store.GetAsync(read.Summary.Period, "it-cache-row", CancellationToken.None));
+        await pipeline.Tables.GetTableClient(Tables.Statements).DeleteEntityAsync("2027-12", "it-cache-row");
     }
 
     [Fact]
-    public async Task A_writer_that_raced_another_leaves_the_summary_dirty_and_is_told_to_evaluate_again()
+    public async Task A_writer_whose_read_is_out_of_date_changes_nothing_and_is_told_to_evaluate_again()
     {
-        var summaries = pipeline.Services.GetRequiredService<StatementSummaries>();
+        var store = pipeline.Services.GetRequiredService<StatementStore>();
         const string partition = "2027-12|it-cache-race";
-        var line = HeldLine("T-RC-1", partition);
 
-        // Two writers find no summary: the first adds it (dirty), the second cannot.
-        var none = await summaries.ReadAsync(partition, CancellationToken.None);
-        var created = await summaries.BeginAsync(partition, none, CancellationToken.None);
-        await Assert.ThrowsAsync<ConcurrentStatementChangeException>(() => summaries.BeginAsync(partition, none, CancellationToken.None));
-        await summaries.CompleteAsync(partition, created, [line], "a", "a", CancellationToken.None);
-        var read = await summaries.ReadAsync(partition, CancellationToken.None);
-        Assert.False(read.Summary!.Dirty);
+        // Two writers find no statement: the first adds it, the second cannot.
+        await store.WriteAsync(partition, BodyOf(HeldLine("T-RC-1")), null, CancellationToken.None);
+        await Assert.ThrowsAsync<ConcurrentStatementChangeException>(() => store.WriteAsync(partition, BodyOf(HeldLine("T-RC-2")), null, CancellationToken.None));
 
-        // Two writers read the same row: the first marks it, the second cannot.
-        var first = await summaries.BeginAsync(partition, read, CancellationToken.None);
-        await Assert.ThrowsAsync<ConcurrentStatementChangeException>(() => summaries.BeginAsync(partition, read, CancellationToken.None));
+        // Two writers read the same row: the first replaces it, the second cannot.
+        var read = await store.ReadAsync(partition, CancellationToken.None);
+        await store.WriteAsync(partition, BodyOf(HeldLine("T-RC-1"), HeldLine("T-RC-3")), read, CancellationToken.None);
+        await Assert.ThrowsAsync<ConcurrentStatementChangeException>(() => store.WriteAsync(partition, BodyOf(HeldLine("T-RC-4")), read, CancellationToken.None));
 
-        // A writer whose mark was overtaken cannot complete and leaves the row dirty; one that was not leaves it clean.
-        await summaries.BeginAsync(partition, await summaries.ReadAsync(partition, CancellationToken.None), CancellationToken.None);
-        await Assert.ThrowsAsync<ConcurrentStatementChangeException>(() => summaries.CompleteAsync(partition, first, [line], "c", "c", CancellationToken.None));
-        Assert.True((await summaries.ReadAsync(partition, CancellationToken.None)).Summary!.Dirty);
-        var retry = await summaries.BeginAsync(partition, await summaries.ReadAsync(partition, CancellationToken.None), CancellationToken.None);
-        await summaries.CompleteAsync(partition, retry, [line], "d", "e", CancellationToken.None);
-
-        var clean = (await summaries.ReadAsync(partition, CancellationToken.None)).Summary!;
-        Assert.Equal((false, "d", "e", 1, 50.00m), (clean.Dirty, clean.LinesDigest, clean.VerdictsDigest, clean.Lines, clean.Net));
+        var final = (await store.ReadAsync(partition, CancellationToken.None))!;
+        Assert.Equal(["T-RC-1", "T-RC-3"], final.AllLines().Select(l => l.MeetingId));
+        Assert.Equal(100.00m, final.Summary.Net);
         await pipeline.Tables.GetTableClient(Tables.Statements).DeleteEntityAsync("2027-12", "it-cache-race");
     }
 
     [Fact]
-    public async Task Statements_written_before_summary_rows_existed_get_a_dirty_summary_once()
+    public async Task Lines_and_verdicts_an_earlier_version_stored_one_row_each_are_folded_into_their_statement_row_once()
     {
-        var lines = pipeline.Tables.GetTableClient(Tables.PayoutLines);
+        var lines = pipeline.Tables.GetTableClient(LegacyTables.PayoutLines);
+        var verdicts = pipeline.Tables.GetTableClient(LegacyTables.Verdicts);
         var statements = pipeline.Tables.GetTableClient(Tables.Statements);
+        await lines.CreateIfNotExistsAsync();
+        await verdicts.CreateIfNotExistsAsync();
         const string partition = "2027-12|it-cache-legacy";
-        var line = HeldLine("T-LG-1", partition);
-        await lines.UpsertEntityAsync(line);
-        await statements.DeleteEntityAsync("!store", "every-statement-summarised");
-        var store = new StatementSummaries(pipeline.Tables);
-        try
-        {
-            Assert.False(await store.CoverEveryStatementAsync(CancellationToken.None));
+        var held = HeldLine("T-LG-1");
+        var adjustment = HeldLine("T-LG-0") with { LineId = "T-LG-0:meeting_held@2027-11", Kind = LineKind.Adjustment, Adjusts = "2027-11/T-LG-0:meeting_held" };
+        var verdict = new VerdictDocument(true, "icp", null, [], "meets the ICP", new DocumentRefDocument("r", 1), []);
+        // What an earlier version wrote: a row per line, a row per verdict, and a summary row.
+        await lines.UpsertEntityAsync(LineEntities.ToEntity(held, partition));
+        await lines.UpsertEntityAsync(LineEntities.ToEntity(adjustment, partition));
+        await verdicts.UpsertEntityAsync(new TableEntity(partition, "T-LG-1") { ["Json"] = JsonSerializer.Serialize(verdict, StatementDocument.Json) });
+        await statements.UpsertEntityAsync(new TableEntity("2027-12", "it-cache-legacy") { ["Digest"] = "old", ["Lines"] = 2, ["Dirty"] = true });
+        await statements.DeleteEntityAsync("!store", "every-statement-one-row");
 
-            await store.SummariseExistingAsync(lines, CancellationToken.None);
+        await new StatementStore(pipeline.Tables).MoveRowsFromBeforeDocumentsAsync(CancellationToken.None);
 
-            var summary = (await store.ReadAsync(partition, CancellationToken.None)).Summary!;
-            Assert.Equal((true, 1, 50.00m, StatementSummaries.Digest([line])), (summary.Dirty, summary.Lines, summary.Net, summary.Digest));
-            Assert.True(await new StatementSummaries(pipeline.Tables).CoverEveryStatementAsync(CancellationToken.None));
-        }
-        finally
-        {
-            await lines.DeleteEntityAsync(partition, line.RowKey);
-            await statements.DeleteEntityAsync("2027-12", "it-cache-legacy");
-            await statements.UpsertEntityAsync(new TableEntity("!store", "every-statement-summarised"));
-        }
+        var read = (await pipeline.Services.GetRequiredService<StatementStore>().ReadAsync(partition, CancellationToken.None))!;
+        Assert.Equal(Printed([held]), Printed(read.Body.Lines.Select(l => l.ToLine())));
+        Assert.Equal(Printed([adjustment]), Printed(read.Body.Adjustments.Select(l => l.ToLine())));
+        Assert.Equal("T-LG-1", read.Body.Verdicts.Single().MeetingId);
+        Assert.Equal((2, 100.00m), (read.Summary.Lines, read.Summary.Net));
+        Assert.Empty(await lines.QueryAsync<TableEntity>(e => e.PartitionKey == partition).ToListAsync());
+        Assert.Empty(await verdicts.QueryAsync<TableEntity>(e => e.PartitionKey == partition).ToListAsync());
+        Assert.True((await statements.GetEntityIfExistsAsync<TableEntity>("!store", "every-statement-one-row")).HasValue);
+        var statement = JsonDocument.Parse(await pipeline.Http.GetStringAsync("/api/statements/2027-12/it-cache-legacy")).RootElement;
+        Assert.Equal(100.00m, statement.GetProperty("totals").GetProperty("net").GetDecimal());
+        await statements.DeleteEntityAsync("2027-12", "it-cache-legacy");
     }
 }

@@ -19,18 +19,20 @@ public sealed class TableRoundTripTests(PipelineFixture pipeline)
     [InlineData("123456789.99")]
     public async Task A_payout_line_amount_reads_back_to_the_cent(string amount)
     {
-        var table = pipeline.Tables.GetTableClient(Tables.PayoutLines);
+        var store = new StatementStore(pipeline.Tables);
         var money = new Money(decimal.Parse(amount, System.Globalization.CultureInfo.InvariantCulture), Currency.USD);
         var line = new PayoutLine("T-RT-1:pipeline", "T-RT-1", LineKind.Earning, "pipeline", money, "round trip", ["TEST"],
             new QualificationSummary(false, null, ["industry"], "no_show"), new DocumentRef("p", 1), new DocumentRef("r", 1), new SourceRef("x.csv", 2), null);
-        var partition = "roundtrip|" + amount;
+        var partition = "2028-05|it-roundtrip-" + amount.Replace(".", "-", StringComparison.Ordinal);
 
-        await table.UpsertEntityAsync(LineEntities.ToEntity(line, partition));
-        var read = LineEntities.FromEntity(await table.GetEntityAsync<TableEntity>(partition, line.LineId));
+        await store.WriteAsync(partition, new StatementBody([StoredLine.From(line)], [], []), null, CancellationToken.None);
+        var read = (await store.ReadAsync(partition, CancellationToken.None))!;
 
-        Assert.Equal(money.Amount, read.Amount.Amount);
-        Assert.Equal(line.Qualification.FailedCriteria, read.Qualification.FailedCriteria);
-        await table.DeleteEntityAsync(partition, line.LineId);
+        Assert.Equal(money.Amount, read.AllLines().Single().Amount.Amount);
+        Assert.Equal(amount, read.Summary.Net.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(line.Qualification.FailedCriteria, read.AllLines().Single().Qualification.FailedCriteria);
+        var (period, sdr) = Tables.SplitSdrPeriodKey(partition);
+        await pipeline.Tables.GetTableClient(Tables.Statements).DeleteEntityAsync(period, sdr);
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using Azure.Data.Tables;
 using CompFunctions.Core.Meetings;
 using CompFunctions.Core.Money;
 using CompFunctions.Core.Plans;
@@ -10,7 +9,7 @@ namespace CompFunctions.Pipeline.Evaluation;
 
 /// <summary>
 /// Changes to a locked period, booked as adjustment lines in the first open period after it.
-/// An adjustment's row key is <c>{lineId}@{lockedPeriod}</c> and its amount is exactly what is
+/// An adjustment's line id is <c>{lineId}@{lockedPeriod}</c> and its amount is exactly what is
 /// still owed: what the line should be now, minus what the locked period paid, minus adjustments
 /// already booked into periods that have since been locked. So evaluating again books nothing
 /// new, and a change that is reversed later books the reversing amount.
@@ -20,25 +19,24 @@ public static class Adjustments
     /// <summary>Prints an instant as the company's local date.</summary>
     public delegate string CalendarText(DateTimeOffset instant);
 
-    public static bool IsAdjustment(string rowKey) => rowKey.Contains('@', StringComparison.Ordinal);
+    public static string IdFor(string lineId, CompPeriod lockedPeriod) => $"{lineId}@{lockedPeriod}";
 
-    public static string RowKeyFor(string lineId, CompPeriod lockedPeriod) => $"{lineId}@{lockedPeriod}";
-
-    /// <returns>How many adjustment lines for the locked period now stand in the first open period, and the sync of that partition's rows.</returns>
+    /// <returns>The first open period, and how many adjustment lines for the locked period now stand in it.</returns>
     /// <param name="clawbackFor">The plan's clawback rule and the meeting behind a line, to decide whether a reduction is clawed back.</param>
-    public static async Task<(int Booked, SyncResult Sync)> BookAsync(
-        TableClient lines, string sdrId, CompPeriod locked, IReadOnlyList<PayoutLine> shouldBe, IReadOnlySet<CompPeriod> lockedPeriods,
+    public static async Task<(CompPeriod Open, int Booked)> BookAsync(
+        StatementStore statements, string sdrId, CompPeriod locked, IReadOnlyList<PayoutLine> shouldBe, IReadOnlySet<CompPeriod> lockedPeriods,
         Func<PayoutLine, (ClawbackRule? Rule, Meeting? Meeting)> clawbackFor, CalendarText dates, CancellationToken cancellationToken)
     {
-        var paid = (await ReadAsync(lines, Tables.SdrPeriodKey(locked, sdrId), cancellationToken).ConfigureAwait(false))
-            .Where(l => !IsAdjustment(l.LineId))
-            .ToDictionary(l => l.LineId, StringComparer.Ordinal);
+        var paid = (await statements.ReadAsync(Tables.SdrPeriodKey(locked, sdrId), cancellationToken).ConfigureAwait(false))?.Body.Lines
+            .Select(l => l.ToLine())
+            .ToDictionary(l => l.LineId, StringComparer.Ordinal) ?? [];
         var open = PeriodStore.FirstOpenAfter(locked, lockedPeriods);
         var suffix = "@" + locked;
         var alreadyBooked = new Dictionary<string, decimal>(StringComparer.Ordinal);
         for (var between = locked.Next(); between.CompareTo(open) < 0; between = between.Next())
         {
-            foreach (var adjustment in (await ReadAsync(lines, Tables.SdrPeriodKey(between, sdrId), cancellationToken).ConfigureAwait(false)).Where(l => l.LineId.EndsWith(suffix, StringComparison.Ordinal)))
+            var booked = (await statements.ReadAsync(Tables.SdrPeriodKey(between, sdrId), cancellationToken).ConfigureAwait(false))?.Body.Adjustments ?? [];
+            foreach (var adjustment in booked.Select(l => l.ToLine()).Where(l => l.LineId.EndsWith(suffix, StringComparison.Ordinal)))
             {
                 var lineId = adjustment.LineId[..^suffix.Length];
                 alreadyBooked[lineId] = alreadyBooked.GetValueOrDefault(lineId) + adjustment.Amount.Amount;
@@ -46,7 +44,7 @@ public static class Adjustments
         }
 
         var target = shouldBe.ToDictionary(l => l.LineId, StringComparer.Ordinal);
-        var rows = new List<TableEntity>();
+        var adjustments = new List<StoredLine>();
         foreach (var lineId in paid.Keys.Union(target.Keys).Order(StringComparer.Ordinal))
         {
             paid.TryGetValue(lineId, out var was);
@@ -88,21 +86,26 @@ public static class Adjustments
 
             var adjustment = template with
             {
-                LineId = RowKeyFor(lineId, locked),
+                LineId = IdFor(lineId, locked),
                 Kind = kind,
                 Amount = amount,
                 Reason = $"{reason}: {(amount.Amount > 0 ? "+" : "")}{amount.ToDisplayString()}",
                 ReasonCodes = codes,
                 Adjusts = $"{locked}/{lineId}",
             };
-            rows.Add(LineEntities.ToEntity(adjustment, Tables.SdrPeriodKey(open, sdrId)));
+            adjustments.Add(StoredLine.From(adjustment));
         }
 
+        // The open month's statement keeps its own lines and the adjustments of other locked months; ours are replaced.
         var partition = Tables.SdrPeriodKey(open, sdrId);
-        var sync = await PartitionSync.ReplaceAsync(lines, partition, rows, cancellationToken, owns: rowKey => rowKey.EndsWith(suffix, StringComparison.Ordinal)).ConfigureAwait(false);
-        return (rows.Count, sync);
-    }
+        var stored = await statements.ReadAsync(partition, cancellationToken).ConfigureAwait(false);
+        var body = stored?.Body ?? new StatementBody([], [], []);
+        var standing = body.Adjustments.Where(l => !l.Line.LineId.EndsWith(suffix, StringComparison.Ordinal)).Concat(adjustments).OrderBy(l => l.Line.LineId, StringComparer.Ordinal).ToArray();
+        if (stored is null ? standing.Length > 0 : StatementStore.LinesDigest(standing) != StatementStore.LinesDigest(body.Adjustments))
+        {
+            await statements.WriteAsync(partition, body with { Adjustments = standing }, stored, cancellationToken).ConfigureAwait(false);
+        }
 
-    private static async Task<List<PayoutLine>> ReadAsync(TableClient table, string partition, CancellationToken cancellationToken) =>
-        (await TablePartition.ReadAsync(table, partition, cancellationToken).ConfigureAwait(false)).Select(LineEntities.FromEntity).ToList();
+        return (open, adjustments.Count);
+    }
 }

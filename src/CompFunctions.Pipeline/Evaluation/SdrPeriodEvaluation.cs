@@ -12,22 +12,20 @@ namespace CompFunctions.Pipeline.Evaluation;
 
 /// <summary>
 /// Evaluates every meeting of one (SDR, period) with the plan and ruleset versions in force on
-/// each meeting's day, and makes the period's payout lines and verdicts exactly what the
-/// evaluation says: every row upserted under a deterministic key (so a duplicate or retried
-/// message rewrites the same rows and never pays twice), rows that no longer apply removed.
+/// each meeting's day, and makes the period's statement row hold exactly what the evaluation says:
+/// lines under deterministic ids (so a duplicate or retried message rewrites the same statement and
+/// never pays twice), written only when they differ from what is stored, under the row's ETag.
 /// </summary>
 public sealed class SdrPeriodEvaluation(
     TableServiceClient tables,
     PolicyStore policies,
     PeriodStore periods,
-    StatementSummaries summaries,
+    StatementStore statements,
     EvaluationContext context,
     IOptions<CompensationOptions> options,
     ILogger<SdrPeriodEvaluation> logger)
 {
     private readonly TableClient _meetings = tables.GetTableClient(Tables.Meetings);
-    private readonly TableClient _lines = tables.GetTableClient(Tables.PayoutLines);
-    private readonly TableClient _verdicts = tables.GetTableClient(Tables.Verdicts);
     private readonly TableClient _evaluations = tables.GetTableClient(Tables.Evaluations);
 
     /// <summary>Handles one queue message. A malformed message is logged and dropped (retrying cannot fix it).</summary>
@@ -52,8 +50,12 @@ public sealed class SdrPeriodEvaluation(
         var previous = await MeetingsAsync(Tables.SdrPeriodKey(period.Previous(), sdrId), cancellationToken).ConfigureAwait(false);
 
         var evaluation = new PeriodEvaluator(policySet, context).Evaluate(sdrId, period, meetings, previous);
-        var lines = evaluation.Lines.Select(line => LineEntities.ToEntity(line, partition)).ToArray();
-        var verdicts = evaluation.Meetings.Where(e => e.Verdict is not null).Select(e => VerdictEntity(partition, e)).ToArray();
+        var lines = evaluation.Lines.Select(StoredLine.From).OrderBy(l => l.Line.LineId, StringComparer.Ordinal).ToArray();
+        var verdicts = evaluation.Meetings
+            .Where(e => e.Verdict is not null)
+            .Select(e => new StoredVerdict(e.Meeting.MeetingId, VerdictDocument.From(e.Verdict!)))
+            .OrderBy(v => v.MeetingId, StringComparer.Ordinal)
+            .ToArray();
 
         var locked = await periods.LockedAsync(cancellationToken).ConfigureAwait(false);
         if (locked.Contains(period))
@@ -61,53 +63,30 @@ public sealed class SdrPeriodEvaluation(
             // Paid history never changes: the difference goes into the first open period as adjustments.
             var byId = meetings.ToDictionary(m => m.MeetingId, StringComparer.Ordinal);
             var plans = policySet.Plans.Values.SelectMany(v => v.All).ToDictionary(p => p.Ref);
-            var open = Tables.SdrPeriodKey(PeriodStore.FirstOpenAfter(period, locked), sdrId);
-            var openSummary = await summaries.ReadAsync(open, cancellationToken).ConfigureAwait(false);
-            var begun = await summaries.BeginAsync(open, openSummary, cancellationToken).ConfigureAwait(false);
-            var (booked, adjusted) = await Adjustments.BookAsync(
-                _lines, sdrId, period, evaluation.Lines.ToArray(), locked,
+            var (open, booked) = await Adjustments.BookAsync(
+                statements, sdrId, period, evaluation.Lines.ToArray(), locked,
                 line => (plans.GetValueOrDefault(line.Plan)?.Clawback, byId.GetValueOrDefault(line.MeetingId)),
                 context.LocalDateText,
                 cancellationToken).ConfigureAwait(false);
-
-            // The open month's own rows did not change: its digests stand.
-            await summaries.CompleteAsync(open, begun, adjusted.Rows, openSummary.Summary?.LinesDigest, openSummary.Summary?.VerdictsDigest, cancellationToken).ConfigureAwait(false);
-            logger.AdjustmentsBooked(sdrId, period.ToString(), booked, Tables.SplitSdrPeriodKey(open).Period);
+            logger.AdjustmentsBooked(sdrId, period.ToString(), booked, open.ToString());
             await RecordAsync(requestedBy, partition, evaluation, locked: true, cancellationToken).ConfigureAwait(false);
             return;
         }
 
-        // Stored already? The summary row holds the digests of what the last clean evaluation wrote.
-        var linesDigest = StatementSummaries.Digest(lines);
-        var verdictsDigest = StatementSummaries.Digest(verdicts);
-        var stored = await summaries.ReadAsync(partition, cancellationToken).ConfigureAwait(false);
-        SyncResult synced;
-        if (stored.Summary is { Dirty: false } clean && clean.LinesDigest == linesDigest && clean.VerdictsDigest == verdictsDigest)
+        // Stored already? The row keeps the digests of the period's own lines and verdicts.
+        var stored = await statements.ReadAsync(partition, cancellationToken).ConfigureAwait(false);
+        var changed = stored is null
+            || stored.Summary.LinesDigest != StatementStore.LinesDigest(lines)
+            || stored.Summary.VerdictsDigest != StatementStore.VerdictsDigest(verdicts);
+        if (changed)
         {
-            synced = new SyncResult(0, lines.Length, 0, []);
-        }
-        else if (stored.Summary is null && await summaries.CoverEveryStatementAsync(cancellationToken).ConfigureAwait(false))
-        {
-            // Nobody has written this statement: nothing to read, compare or remove.
-            var begun = await summaries.BeginAsync(partition, stored, cancellationToken).ConfigureAwait(false);
-            await TableBatches.SubmitAsync(_lines, lines.Select(l => new TableTransactionAction(TableTransactionActionType.UpsertReplace, l)), cancellationToken).ConfigureAwait(false);
-            await TableBatches.SubmitAsync(_verdicts, verdicts.Select(v => new TableTransactionAction(TableTransactionActionType.UpsertReplace, v)), cancellationToken).ConfigureAwait(false);
-            await summaries.CompleteAsync(partition, begun, lines, linesDigest, verdictsDigest, cancellationToken).ConfigureAwait(false);
-            synced = new SyncResult(lines.Length, 0, 0, lines);
-        }
-        else
-        {
-            var begun = await summaries.BeginAsync(partition, stored, cancellationToken).ConfigureAwait(false);
-
-            // The period's own lines; adjustments booked here for locked periods are theirs to manage.
-            synced = await PartitionSync.ReplaceAsync(_lines, partition, lines, cancellationToken, owns: rowKey => !Adjustments.IsAdjustment(rowKey)).ConfigureAwait(false);
-            await PartitionSync.ReplaceAsync(_verdicts, partition, verdicts, cancellationToken).ConfigureAwait(false);
-            await summaries.CompleteAsync(partition, begun, synced.Rows, linesDigest, verdictsDigest, cancellationToken).ConfigureAwait(false);
+            // Adjustments booked here from locked months are theirs: kept as they are.
+            await statements.WriteAsync(partition, new StatementBody(lines, stored?.Body.Adjustments ?? [], verdicts), stored, cancellationToken).ConfigureAwait(false);
         }
 
-        // Recorded last: an evaluation row for a run means its lines are in place (what waiting for a run's evaluations relies on).
+        // Recorded last: an evaluation row for a run means its statement is in place (what waiting for a run's evaluations relies on).
         await RecordAsync(requestedBy, partition, evaluation, locked: false, cancellationToken).ConfigureAwait(false);
-        logger.Evaluated(sdrId, period.ToString(), meetings.Count, synced.Written, synced.Unchanged, synced.Removed);
+        logger.Evaluated(sdrId, period.ToString(), meetings.Count, lines.Length, changed);
     }
 
     /// <summary>The <c>evaluations</c> partition an evaluation requested by <paramref name="requestedBy"/> is recorded in.</summary>
@@ -131,20 +110,6 @@ public sealed class SdrPeriodEvaluation(
     /// <summary>Table keys may not hold / \ # ? or control characters.</summary>
     private static string Sanitize(string key) =>
         new(key.Select(c => c is '/' or '\\' or '#' or '?' || char.IsControl(c) ? '_' : c).Take(200).ToArray());
-
-    private static TableEntity VerdictEntity(string partition, MeetingEvaluation evaluation)
-    {
-        var verdict = evaluation.Verdict!;
-        return new TableEntity(partition, evaluation.Meeting.MeetingId)
-        {
-            ["Qualified"] = verdict.Qualified,
-            ["By"] = verdict.By,
-            ["DisqualifiedBy"] = verdict.DisqualifiedBy?.Disqualifier,
-            ["RulesetId"] = verdict.Ruleset.Id,
-            ["RulesetVersion"] = verdict.Ruleset.Version,
-            ["Json"] = JsonSerializer.Serialize(VerdictDocument.From(verdict), StatementDocument.Json),
-        };
-    }
 
     private async Task<List<Meeting>> MeetingsAsync(string partition, CancellationToken cancellationToken) =>
         [.. await MeetingPacks.ReadAsync(_meetings, partition, cancellationToken).ConfigureAwait(false)];

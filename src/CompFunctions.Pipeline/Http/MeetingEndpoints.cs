@@ -22,12 +22,10 @@ public sealed record MeetingDocument(
     IReadOnlyList<LineDocument> Lines);
 
 /// <summary><c>GET /api/meetings/{meetingId}</c>: the meeting's verdict and every payout line it produced, in whatever period it counts.</summary>
-public sealed class MeetingEndpoints(TableServiceClient tables)
+public sealed class MeetingEndpoints(TableServiceClient tables, StatementStore statements)
 {
     private readonly TableClient _index = tables.GetTableClient(Tables.MeetingIndex);
     private readonly TableClient _meetings = tables.GetTableClient(Tables.Meetings);
-    private readonly TableClient _verdicts = tables.GetTableClient(Tables.Verdicts);
-    private readonly TableClient _lines = tables.GetTableClient(Tables.PayoutLines);
 
     public async Task<IResult> GetMeetingAsync(string meetingId, CancellationToken cancellationToken)
     {
@@ -43,20 +41,14 @@ public sealed class MeetingEndpoints(TableServiceClient tables)
             return Problems.NotFound("Unknown meeting", $"No export has brought a meeting with id '{meetingId}'.");
         }
 
-        var verdict = await _verdicts.GetEntityIfExistsAsync<TableEntity>(partition!, meetingId, cancellationToken: cancellationToken).ConfigureAwait(false);
-        var lines = new List<LineDocument>();
-        // Line ids are "{meetingId}:{component}": every row key from "{id}:" up to "{id};" (';' follows ':').
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {meetingId + ":"} and RowKey lt {meetingId + ";"}");
-        await foreach (var e in _lines.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
-        {
-            lines.Add(LineDocument.From(LineEntities.FromEntity(e)));
-        }
-
+        var statement = await statements.ReadAsync(partition!, cancellationToken).ConfigureAwait(false);
+        var verdict = statement?.Body.Verdicts.FirstOrDefault(v => v.MeetingId == meetingId)?.Verdict;
+        var lines = statement?.AllLines().Where(l => l.MeetingId == meetingId).Select(LineDocument.From).ToArray() ?? [];
         var (period, sdrId) = Tables.SplitSdrPeriodKey(partition!);
         var document = new MeetingDocument(
             m.MeetingId, sdrId, period, m.Status.ToContractText(), m.AeDecision.ToContractText(), m.BookedAt, m.ScheduledFor,
             m.OpportunityId, m.OpportunityStage, m.FurthestStage, new SourceDocument(m.SourceRef.Export, m.SourceRef.Line),
-            verdict.HasValue ? System.Text.Json.JsonSerializer.Deserialize<VerdictDocument>(verdict.Value!.GetString("Json"), StatementDocument.Json) : null,
+            verdict,
             lines);
         return Results.Json(document, StatementDocument.Json);
     }

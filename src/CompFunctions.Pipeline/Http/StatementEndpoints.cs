@@ -10,11 +10,11 @@ namespace CompFunctions.Pipeline.Http;
 /// <summary>
 /// <c>GET /api/statements/{period}/{sdrId}</c> (one rep's statement) and
 /// <c>GET /api/statements/{period}</c> (the payroll summary), as JSON, CSV or HTML, with an ETag.
-/// A statement is built from its payout lines and kept rendered in <see cref="StatementCache"/>
-/// while the digest in its summary row says the lines are the same; the payroll summary reads the
-/// summary rows. Both hosts route requests here unchanged.
+/// A statement is built from its row's lines and kept rendered in <see cref="StatementCache"/>
+/// while the digest in the row's summary columns says the lines are the same; the payroll summary
+/// reads the period's summary columns. Both hosts route requests here unchanged.
 /// </summary>
-public sealed class StatementEndpoints(LedgerReader ledger, StatementSummaries summaries, StatementCache cache, PeriodStore periods, TimeProvider clock)
+public sealed class StatementEndpoints(StatementStore statements, StatementCache cache, PeriodStore periods, TimeProvider clock)
 {
     private readonly FreshReads<(CompPeriod Period, string SdrId), (StatementSummary? Summary, string Status)> _current = new();
 
@@ -44,19 +44,14 @@ public sealed class StatementEndpoints(LedgerReader ledger, StatementSummaries s
             return problem!;
         }
 
-        // What the statement is now: its summary row and the period's lock, read once for every request waiting on them.
+        // What the statement is now: its summary columns and the period's lock, read once for every request waiting on them.
         var (summary, status) = await _current.ReadAsync((compPeriod, sdrId), CurrentAsync).WaitAsync(cancellationToken).ConfigureAwait(false);
         var partition = Tables.SdrPeriodKey(compPeriod, sdrId);
         RenderedStatement? rendered = null;
-        if (summary is { } current && (current.Lines > 0 || current.Dirty))
+        if (summary is { Lines: > 0 } current)
         {
             // Shared by concurrent requests, so not cancelled by any one of them.
-            rendered = await cache.GetOrBuildAsync(partition + "\n" + status, current.Digest, current.Lines, () => BuildAsync(partition, sdrId, compPeriod, status, CancellationToken.None)).ConfigureAwait(false);
-        }
-        else if (summary is null)
-        {
-            // No summary row: nobody has written this statement (or it was written before summary rows existed).
-            rendered = (await BuildAsync(partition, sdrId, compPeriod, status, cancellationToken).ConfigureAwait(false)).Statement;
+            rendered = await cache.GetOrBuildAsync(partition + "\n" + status, current.Digest, current.Lines, () => BuildAsync(partition, status, CancellationToken.None)).ConfigureAwait(false);
         }
 
         if (rendered is null)
@@ -69,24 +64,24 @@ public sealed class StatementEndpoints(LedgerReader ledger, StatementSummaries s
 
     private async Task<(StatementSummary? Summary, string Status)> CurrentAsync((CompPeriod Period, string SdrId) key)
     {
-        var summary = summaries.GetAsync(key.Period, key.SdrId, CancellationToken.None);
+        var summary = statements.GetAsync(key.Period, key.SdrId, CancellationToken.None);
         var status = await StatusAsync(key.Period, CancellationToken.None).ConfigureAwait(false);
         return (await summary.ConfigureAwait(false), status);
     }
 
-    /// <summary>Reads the statement's lines and renders it; null when it has none. Returns the digest of the rows it read.</summary>
-    private async Task<(string Digest, RenderedStatement? Statement)> BuildAsync(string partition, string sdrId, CompPeriod period, string status, CancellationToken cancellationToken)
+    /// <summary>Reads the statement and renders it; null when it has no lines. Returns the digest of the lines it read.</summary>
+    private async Task<(string Digest, RenderedStatement? Statement)> BuildAsync(string partition, string status, CancellationToken cancellationToken)
     {
-        var rows = await ledger.LineRowsAsync(partition, cancellationToken).ConfigureAwait(false);
-        var digest = StatementSummaries.Digest(rows);
-        if (rows.Count == 0)
+        var stored = await statements.ReadAsync(partition, cancellationToken).ConfigureAwait(false);
+        if (stored is not { Summary.Lines: > 0 })
         {
-            return (digest, null);
+            return (stored?.Summary.Digest ?? "", null);
         }
 
-        var lines = rows.Select(LineEntities.FromEntity).ToArray();
-        var statement = StatementDocument.From(Statement.Create(sdrId, period, lines[0].Amount.Currency, status, clock.GetUtcNow(), lines));
-        return (digest, new RenderedStatement(statement, Render));
+        var lines = stored.AllLines();
+        var s = stored.Summary;
+        var statement = StatementDocument.From(Statement.Create(s.SdrId, s.Period, lines[0].Amount.Currency, status, clock.GetUtcNow(), lines));
+        return (s.Digest, new RenderedStatement(statement, Render));
     }
 
     private static string Render(StatementDocument statement, ResponseFormat format) => format switch
@@ -109,13 +104,13 @@ public sealed class StatementEndpoints(LedgerReader ledger, StatementSummaries s
         }
 
         var status = await StatusAsync(compPeriod, cancellationToken).ConfigureAwait(false);
-        var statements = await summaries.PeriodAsync(compPeriod, cancellationToken).ConfigureAwait(false);
-        if (statements.FirstOrDefault(s => s.Problem is not null) is { } broken)
+        var summaries = await statements.PeriodAsync(compPeriod, cancellationToken).ConfigureAwait(false);
+        if (summaries.FirstOrDefault(s => s.Problem is not null) is { } broken)
         {
             return Problems.Conflict("Statement cannot be totalled", $"The statement of {broken.SdrId} in {compPeriod} cannot be totalled: {broken.Problem}");
         }
 
-        var rows = statements
+        var rows = summaries
             .Select(s => new SummaryRow(s.SdrId, s.Currency!, status, s.Lines, s.Earnings, s.Clawbacks, s.Adjustments, s.Net))
             .ToArray();
         var totals = rows

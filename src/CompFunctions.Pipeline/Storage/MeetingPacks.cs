@@ -1,5 +1,3 @@
-using System.IO.Compression;
-using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using CompFunctions.Core.Meetings;
@@ -8,9 +6,7 @@ namespace CompFunctions.Pipeline.Storage;
 
 /// <summary>
 /// The <c>meetings</c> table: one row per statement partition (<c>{period}|{sdrId}</c>) holding
-/// every meeting of that SDR and period, as gzipped JSON cut into binary properties <c>Data0</c>,
-/// <c>Data1</c>… (a binary property holds at most 64 KiB, a row 1 MiB: tens of thousands of
-/// meetings). An evaluation reads its month and the month before with two point reads; a night
+/// every meeting of that SDR and period, as gzipped JSON (<see cref="GzipJson"/>). An evaluation reads its month and the month before with two point reads; a night
 /// writes one row per partition with a changed meeting, atomically, under an ETag condition.
 /// <para>
 /// Instants are kept in UTC, as table properties keep them, so a meeting reads back the same
@@ -22,9 +18,6 @@ public static class MeetingPacks
     /// <summary>The pack's row key: not a meeting id (ids never hold '!'), so rows from before packs cannot collide with it.</summary>
     public const string RowKey = "!pack";
 
-    private const string DataPrefix = "Data";
-    private const int ChunkBytes = 64 * 1024;
-    private const int MaxChunks = 15;
     private const int Attempts = 5;
     private const string MarkerPartition = "!store";
     private const string PackedMarker = "every-meeting-packed";
@@ -35,47 +28,12 @@ public static class MeetingPacks
     public static TableEntity ToRow(string partition, IEnumerable<Meeting> meetings)
     {
         var ordered = meetings.Select(InUtc).OrderBy(m => m.MeetingId, StringComparer.Ordinal).ToArray();
-        using var buffer = new MemoryStream();
-        using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
-        {
-            JsonSerializer.Serialize(gzip, ordered, StoredJson.Default.MeetingArray);
-        }
-
-        var bytes = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
-        var chunks = (bytes.Length + ChunkBytes - 1) / ChunkBytes;
-        if (chunks > MaxChunks)
-        {
-            throw new InvalidOperationException(
-                $"The {ordered.Length:N0} meetings of {partition} take {bytes.Length:N0} bytes compressed; one table row holds at most {MaxChunks * ChunkBytes:N0}.");
-        }
-
         var row = new TableEntity(partition, RowKey) { ["Meetings"] = ordered.Length };
-        for (var chunk = 0; chunk < chunks; chunk++)
-        {
-            var start = chunk * ChunkBytes;
-            row[DataPrefix + chunk] = bytes.Slice(start, Math.Min(ChunkBytes, bytes.Length - start)).ToArray();
-        }
-
+        GzipJson.Set(row, ordered, StoredJson.Default.MeetingArray, $"The {ordered.Length:N0} meetings of {partition}");
         return row;
     }
 
-    public static Meeting[] FromRow(TableEntity row)
-    {
-        using var compressed = new MemoryStream();
-        for (var chunk = 0; row.GetBinary(DataPrefix + chunk) is { } part; chunk++)
-        {
-            compressed.Write(part);
-        }
-
-        if (compressed.Length == 0)
-        {
-            return [];
-        }
-
-        compressed.Position = 0;
-        using var gzip = new GZipStream(compressed, CompressionMode.Decompress);
-        return JsonSerializer.Deserialize(gzip, StoredJson.Default.MeetingArray) ?? [];
-    }
+    public static Meeting[] FromRow(TableEntity row) => GzipJson.Get(row, StoredJson.Default.MeetingArray) ?? [];
 
     /// <summary>Every meeting of one SDR and period (none when nothing was stored there).</summary>
     public static async Task<Meeting[]> ReadAsync(TableClient table, string partition, CancellationToken cancellationToken)

@@ -9,10 +9,10 @@ namespace CompFunctions.Pipeline.Storage;
 /// Creates the containers, queue and tables the app uses when they do not exist yet (in Azure the
 /// Bicep template creates them too; locally this makes a fresh Azurite work with no setup), and
 /// once per store moves what earlier versions stored in older layouts into the current one:
-/// meetings stored one row each into their partition's pack, and statements written before
-/// summary rows existed get their summary.
+/// meetings stored one row each into their partition's pack, and payout lines and verdicts stored
+/// one row each into their statement's row.
 /// </summary>
-public sealed class StorageInitializer(BlobServiceClient blobs, QueueServiceClient queues, TableServiceClient tables, StatementSummaries summaries) : IHostedService
+public sealed class StorageInitializer(BlobServiceClient blobs, QueueServiceClient queues, TableServiceClient tables, StatementStore statements) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -28,7 +28,7 @@ public sealed class StorageInitializer(BlobServiceClient blobs, QueueServiceClie
         }
 
         await MeetingPacks.PackExistingAsync(tables.GetTableClient(Tables.Meetings), cancellationToken).ConfigureAwait(false);
-        await summaries.SummariseExistingAsync(tables.GetTableClient(Tables.PayoutLines), cancellationToken).ConfigureAwait(false);
+        await statements.MoveRowsFromBeforeDocumentsAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -4,10 +4,13 @@ using CompFunctions.Core.Meetings;
 namespace CompFunctions.Pipeline.Storage;
 
 /// <summary>
-/// JSON that stays in storage (meeting packs, meeting history): enums by name, so a stored row
+/// JSON that stays in storage (meeting packs, meeting history, statement rows): enums by name, so a stored row
 /// does not change meaning if an enum gains a member. Numbers written by earlier versions still read.
 /// </summary>
 [JsonSourceGenerationOptions(UseStringEnumConverter = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(Meeting[]))]
 [JsonSerializable(typeof(MeetingVersion[]))]
+[JsonSerializable(typeof(StatementBody))]
+[JsonSerializable(typeof(StoredLine[]))]
+[JsonSerializable(typeof(StoredVerdict[]))]
 internal sealed partial class StoredJson : JsonSerializerContext;

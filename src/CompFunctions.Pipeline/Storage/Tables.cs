@@ -3,7 +3,7 @@ namespace CompFunctions.Pipeline.Storage;
 /// <summary>Table names and key layouts. Keys only ever hold ids from the contract's safe charset.</summary>
 public static class Tables
 {
-    /// <summary>Current meetings. PartitionKey <c>{period}|{sdrId}</c>, RowKey meeting id.</summary>
+    /// <summary>Current meetings, one row per SDR and period (see <see cref="MeetingPacks"/>). PartitionKey <c>{period}|{sdrId}</c>, RowKey <c>!pack</c>.</summary>
     public const string Meetings = "meetings";
 
     /// <summary>
@@ -13,17 +13,11 @@ public static class Tables
     /// </summary>
     public const string MeetingIndex = "meetingindex";
 
-    /// <summary>Payout lines. PartitionKey <c>{period}|{sdrId}</c>, RowKey line id <c>{meetingId}:{component}</c>.</summary>
-    public const string PayoutLines = "payoutlines";
-
     /// <summary>
-    /// One row per statement: its totals and the digest of its lines. PartitionKey the period
-    /// <c>YYYY-MM</c>, RowKey the SDR id. Written right after the statement's lines change.
+    /// One row per statement: its totals and digests as columns, its lines and verdicts inside
+    /// (see <see cref="StatementStore"/>). PartitionKey the period <c>YYYY-MM</c>, RowKey the SDR id.
     /// </summary>
     public const string Statements = "statements";
-
-    /// <summary>Qualification verdicts, the whole of each. PartitionKey <c>{period}|{sdrId}</c>, RowKey meeting id.</summary>
-    public const string Verdicts = "verdicts";
 
     /// <summary>Accepted policy documents. PartitionKey <c>{kind}|{id}</c> (kind <c>ruleset</c> or <c>plan</c>), RowKey the version, 6 digits.</summary>
     public const string Policies = "policies";
@@ -47,7 +41,7 @@ public static class Tables
     /// <summary>Nightly check results. PartitionKey <c>nightly</c>, RowKey the local date checked.</summary>
     public const string NightlyChecks = "nightlychecks";
 
-    public static IReadOnlyList<string> All { get; } = [Meetings, MeetingIndex, MeetingHistory, PayoutLines, Statements, Verdicts, Evaluations, Policies, Periods, Runs, NightlyChecks];
+    public static IReadOnlyList<string> All { get; } = [Meetings, MeetingIndex, MeetingHistory, Statements, Evaluations, Policies, Periods, Runs, NightlyChecks];
 
     public static string SdrPeriodKey(Core.Periods.CompPeriod period, string sdrId) => $"{period}|{sdrId}";
 

@@ -1,0 +1,281 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using Azure;
+using Azure.Data.Tables;
+using CompFunctions.Core.Meetings;
+using CompFunctions.Core.Money;
+using CompFunctions.Core.Periods;
+using CompFunctions.Core.Policies;
+using CompFunctions.Core.Statements;
+using CompFunctions.Pipeline.Http;
+
+namespace CompFunctions.Pipeline.Storage;
+
+/// <summary>
+/// One statement's totals and the digest of its lines. <see cref="Problem"/> is set (and the totals
+/// are not) when the lines cannot form one statement. <see cref="LinesDigest"/> and
+/// <see cref="VerdictsDigest"/> are the digests of what the period's own evaluation wrote (its
+/// lines, without adjustments booked from locked months, and its verdicts).
+/// </summary>
+public sealed record StatementSummary(
+    CompPeriod Period, string SdrId, string Digest, int Lines, string? Currency,
+    decimal Earnings, decimal Clawbacks, decimal Adjustments, decimal Net, string? Problem,
+    string? LinesDigest = null, string? VerdictsDigest = null);
+
+/// <summary>A payout line as a statement row keeps it: the API's line and its currency.</summary>
+public sealed record StoredLine(string Currency, LineDocument Line)
+{
+    public static StoredLine From(PayoutLine line) => new(line.Amount.Currency.Code, LineDocument.From(line));
+
+    public PayoutLine ToLine() => new(
+        Line.LineId,
+        Line.MeetingId,
+        Enum.Parse<LineKind>(Line.Kind, ignoreCase: true),
+        Line.Component,
+        new Money(Line.Amount, Core.Money.Currency.Parse(Currency)).Rounded(),
+        Line.Reason,
+        Line.ReasonCodes,
+        new QualificationSummary(Line.Qualification.Qualified, Line.Qualification.By, Line.Qualification.FailedCriteria, Line.Qualification.DisqualifiedBy, Line.Qualification.Explanation),
+        new DocumentRef(Line.Plan.Id, Line.Plan.Version),
+        new DocumentRef(Line.Ruleset.Id, Line.Ruleset.Version),
+        new SourceRef(Line.Source.Export, Line.Source.Line),
+        Line.Adjusts)
+    {
+        Account = Line.Account,
+        BookedOn = Line.BookedOn,
+    };
+}
+
+/// <summary>A meeting's verdict as a statement row keeps it.</summary>
+public sealed record StoredVerdict(string MeetingId, VerdictDocument Verdict);
+
+/// <summary>What a statement row holds besides its summary: the period's own lines, adjustments booked into it from locked months, the period's verdicts.</summary>
+public sealed record StatementBody(StoredLine[] Lines, StoredLine[] Adjustments, StoredVerdict[] Verdicts);
+
+/// <summary>A statement row as read, with the ETag a change to it must match.</summary>
+public sealed record StoredStatement(StatementSummary Summary, StatementBody Body, ETag ETag)
+{
+    /// <summary>Every line of the statement: the period's own, then the adjustments, in line-id order.</summary>
+    public IReadOnlyList<PayoutLine> AllLines() =>
+        Body.Lines.Concat(Body.Adjustments).OrderBy(l => l.Line.LineId, StringComparer.Ordinal).Select(l => l.ToLine()).ToArray();
+}
+
+/// <summary>
+/// Another writer changed the statement between this writer's read and its write; the evaluation
+/// is retried (the queue message comes back) and starts from the new row.
+/// </summary>
+public sealed class ConcurrentStatementChangeException(string partition)
+    : Exception($"The statement {partition} was changed by another evaluation at the same time; it is evaluated again.");
+
+/// <summary>
+/// The <c>statements</c> table: one row per (period, SDR) holding the whole statement — its totals
+/// and digests as columns, its lines and verdicts as gzipped JSON (<see cref="GzipJson"/>). An
+/// evaluation reads the row, and writes it back only if its result differs, under the row's ETag
+/// (so two evaluations of one statement cannot interleave: the second fails and is retried); a
+/// statement request reads the summary columns only (one small point read) and the whole row only
+/// when its rendered copy is out of date; the payroll summary reads the period's summary columns.
+/// </summary>
+public sealed class StatementStore(TableServiceClient tables)
+{
+    private const string MarkerPartition = "!store";
+    private const string DocumentsMarker = "every-statement-one-row";
+    private static readonly string[] SummaryColumns =
+        ["PartitionKey", "RowKey", "Digest", "Lines", "Currency", "Earnings", "Clawbacks", "Adjustments", "Net", "Problem", "LinesDigest", "VerdictsDigest"];
+
+    private readonly TableClient _table = tables.GetTableClient(Tables.Statements);
+
+    /// <summary>The statement's summary (not its lines), or null when nobody has written it.</summary>
+    public async Task<StatementSummary?> GetAsync(CompPeriod period, string sdrId, CancellationToken cancellationToken)
+    {
+        var found = await _table.GetEntityIfExistsAsync<TableEntity>(period.ToString(), sdrId, SummaryColumns, cancellationToken).ConfigureAwait(false);
+        return found.HasValue ? SummaryOf(found.Value!) : null;
+    }
+
+    /// <summary>Every statement of the period with lines, by SDR id (summaries only).</summary>
+    public async Task<IReadOnlyList<StatementSummary>> PeriodAsync(CompPeriod period, CancellationToken cancellationToken)
+    {
+        var summaries = new List<StatementSummary>();
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {period.ToString()}");
+        await foreach (var e in _table.QueryAsync<TableEntity>(filter, select: SummaryColumns, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (SummaryOf(e) is { Lines: > 0 } summary)
+            {
+                summaries.Add(summary);
+            }
+        }
+
+        return summaries.OrderBy(s => s.SdrId, StringComparer.Ordinal).ToArray();
+    }
+
+    /// <summary>Every statement of the period with lines, whole.</summary>
+    public async Task<IReadOnlyList<StoredStatement>> ReadPeriodAsync(CompPeriod period, CancellationToken cancellationToken)
+    {
+        var statements = new List<StoredStatement>();
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {period.ToString()}");
+        await foreach (var e in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (FromEntity(e) is { Summary.Lines: > 0 } statement)
+            {
+                statements.Add(statement);
+            }
+        }
+
+        return statements.OrderBy(s => s.Summary.SdrId, StringComparer.Ordinal).ToArray();
+    }
+
+    /// <summary>The whole statement of a <c>{period}|{sdrId}</c> partition, or null when nobody has written it.</summary>
+    public async Task<StoredStatement?> ReadAsync(string partition, CancellationToken cancellationToken)
+    {
+        var (period, sdrId) = Tables.SplitSdrPeriodKey(partition);
+        var found = await _table.GetEntityIfExistsAsync<TableEntity>(period, sdrId, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return found.HasValue ? FromEntity(found.Value!) : null;
+    }
+
+    /// <summary>
+    /// Writes the statement with <paramref name="body"/>, if the row is still what
+    /// <paramref name="expected"/> read (or still absent when it is null); otherwise throws
+    /// <see cref="ConcurrentStatementChangeException"/>.
+    /// </summary>
+    public async Task WriteAsync(string partition, StatementBody body, StoredStatement? expected, CancellationToken cancellationToken)
+    {
+        var entity = ToEntity(partition, body);
+        try
+        {
+            if (expected is null)
+            {
+                await _table.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await _table.UpdateEntityAsync(entity, expected.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (RequestFailedException e) when (e.Status is 404 or 409 or 412)
+        {
+            throw new ConcurrentStatementChangeException(partition);
+        }
+    }
+
+    /// <summary>The digest of some lines or verdicts as a statement row keeps them.</summary>
+    public static string Digest<T>(T[] items, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T[]> type) =>
+        Convert.ToHexStringLower(SHA256.HashData(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(items, type)));
+
+    public static string LinesDigest(StoredLine[] lines) => Digest(lines, StoredJson.Default.StoredLineArray);
+
+    public static string VerdictsDigest(StoredVerdict[] verdicts) => Digest(verdicts, StoredJson.Default.StoredVerdictArray);
+
+    /// <summary>Totals computed exactly as a statement computes them, from the same lines.</summary>
+    public static StatementSummary Summarise(CompPeriod period, string sdrId, StatementBody body)
+    {
+        var all = body.Lines.Concat(body.Adjustments).OrderBy(l => l.Line.LineId, StringComparer.Ordinal).ToArray();
+        var digest = LinesDigest(all);
+        var own = (LinesDigest(body.Lines), VerdictsDigest(body.Verdicts));
+        if (all.Length == 0)
+        {
+            return new StatementSummary(period, sdrId, digest, 0, null, 0m, 0m, 0m, 0m, null, own.Item1, own.Item2);
+        }
+
+        try
+        {
+            var lines = all.Select(l => l.ToLine()).ToArray();
+            var statement = Statement.Create(sdrId, period, lines[0].Amount.Currency, Statement.Open, default, lines);
+            var t = statement.Totals;
+            return new StatementSummary(period, sdrId, digest, lines.Length, statement.Currency.Code,
+                t.Earnings.Rounded().Amount, t.Clawbacks.Rounded().Amount, t.Adjustments.Rounded().Amount, t.Net.Rounded().Amount, null, own.Item1, own.Item2);
+        }
+        catch (InvalidOperationException e)
+        {
+            // Kept, not thrown: the evaluation that wrote these lines must not fail over it; the statement routes report it.
+            return new StatementSummary(period, sdrId, digest, all.Length, null, 0m, 0m, 0m, 0m, e.Message, own.Item1, own.Item2);
+        }
+    }
+
+    /// <summary>
+    /// Once per store: folds what an earlier version kept as a row per line (<c>payoutlines</c>) and
+    /// per verdict (<c>verdicts</c>) into statement rows, then deletes those rows and records that it
+    /// is done. Safe to run again after a crash (a partition is deleted only after its statement row
+    /// is written).
+    /// </summary>
+    public async Task MoveRowsFromBeforeDocumentsAsync(CancellationToken cancellationToken)
+    {
+        if ((await _table.GetEntityIfExistsAsync<TableEntity>(MarkerPartition, DocumentsMarker, cancellationToken: cancellationToken).ConfigureAwait(false)).HasValue)
+        {
+            return;
+        }
+
+        var lines = tables.GetTableClient(LegacyTables.PayoutLines);
+        var verdicts = tables.GetTableClient(LegacyTables.Verdicts);
+        var partitions = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var table in new[] { lines, verdicts })
+        {
+            await foreach (var row in LegacyTables.RowsAsync(table, cancellationToken).ConfigureAwait(false))
+            {
+                partitions.Add(row.PartitionKey);
+            }
+        }
+
+        foreach (var partition in partitions.Where(p => p.Contains('|', StringComparison.Ordinal) && CompPeriod.TryParse(Tables.SplitSdrPeriodKey(p).Period, out _)))
+        {
+            var lineRows = await TablePartition.ReadAsync(lines, partition, cancellationToken).ConfigureAwait(false);
+            var verdictRows = await TablePartition.ReadAsync(verdicts, partition, cancellationToken).ConfigureAwait(false);
+            var stored = lineRows.Select(r => StoredLine.From(LineEntities.FromEntity(r))).ToArray();
+            var body = new StatementBody(
+                [.. stored.Where(l => !IsAdjustment(l.Line.LineId)).OrderBy(l => l.Line.LineId, StringComparer.Ordinal)],
+                [.. stored.Where(l => IsAdjustment(l.Line.LineId)).OrderBy(l => l.Line.LineId, StringComparer.Ordinal)],
+                [.. verdictRows.Select(r => new StoredVerdict(r.RowKey, System.Text.Json.JsonSerializer.Deserialize<VerdictDocument>(r.GetString("Json"), StatementDocument.Json)!)).OrderBy(v => v.MeetingId, StringComparer.Ordinal)]);
+            await _table.UpsertEntityAsync(ToEntity(partition, body), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            foreach (var (table, rows) in new[] { (lines, lineRows), (verdicts, verdictRows) })
+            {
+                await TableBatches.SubmitAsync(table, rows.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, r, ETag.All)), cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        await _table.UpsertEntityAsync(new TableEntity(MarkerPartition, DocumentsMarker) { ["At"] = DateTimeOffset.UtcNow }, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Adjustments booked from a locked month have line ids <c>{lineId}@{lockedPeriod}</c>.</summary>
+    public static bool IsAdjustment(string lineId) => lineId.Contains('@', StringComparison.Ordinal);
+
+    private static TableEntity ToEntity(string partition, StatementBody body)
+    {
+        var (period, sdrId) = Tables.SplitSdrPeriodKey(partition);
+        var s = Summarise(CompPeriod.Parse(period), sdrId, body);
+        var entity = new TableEntity(period, sdrId)
+        {
+            ["Digest"] = s.Digest,
+            ["Lines"] = s.Lines,
+            ["Currency"] = s.Currency,
+            ["Earnings"] = Invariant(s.Earnings),
+            ["Clawbacks"] = Invariant(s.Clawbacks),
+            ["Adjustments"] = Invariant(s.Adjustments),
+            ["Net"] = Invariant(s.Net),
+            ["Problem"] = s.Problem,
+            ["LinesDigest"] = s.LinesDigest,
+            ["VerdictsDigest"] = s.VerdictsDigest,
+        };
+        GzipJson.Set(entity, body, StoredJson.Default.StatementBody, $"The statement of {sdrId} in {period} ({s.Lines:N0} lines)");
+        return entity;
+    }
+
+    private static StoredStatement FromEntity(TableEntity e) =>
+        new(SummaryOf(e), GzipJson.Get(e, StoredJson.Default.StatementBody) ?? new StatementBody([], [], []), e.ETag);
+
+    private static StatementSummary SummaryOf(TableEntity e) => new(
+        CompPeriod.Parse(e.PartitionKey),
+        e.RowKey,
+        e.GetString("Digest"),
+        e.GetInt32("Lines") ?? 0,
+        e.GetString("Currency"),
+        Parse(e.GetString("Earnings")),
+        Parse(e.GetString("Clawbacks")),
+        Parse(e.GetString("Adjustments")),
+        Parse(e.GetString("Net")),
+        e.GetString("Problem"),
+        e.GetString("LinesDigest"),
+        e.GetString("VerdictsDigest"));
+
+    private static string Invariant(decimal amount) => amount.ToString(CultureInfo.InvariantCulture);
+
+    private static decimal Parse(string? amount) =>
+        amount is null ? 0m : decimal.Parse(amount, NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+}
