@@ -5,8 +5,8 @@ namespace CompFunctions.Pipeline.Http;
 
 /// <summary>
 /// Statements this instance has rendered, keyed by what makes a statement what it is: period, SDR,
-/// status and the digest of its lines. A request reads the statement's summary row (one point
-/// read) and the period's lock, and is served from here when the digest still matches; so a copy
+/// status and the digest of its lines. A request reads the summary columns of the statement's row
+/// (one point read) and the period's lock, and is served from here when the digest still matches; so a copy
 /// can never be served after its lines changed, on this instance or any other. Bounded by
 /// <see cref="CompensationOptions.StatementCacheLines"/>; concurrent requests for the same
 /// statement share one build.

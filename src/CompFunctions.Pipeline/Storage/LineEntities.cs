@@ -9,9 +9,9 @@ using CompFunctions.Core.Statements;
 namespace CompFunctions.Pipeline.Storage;
 
 /// <summary>
-/// Maps payout lines to and from table entities. The amount is stored as an invariant decimal
-/// string with its currency (never as a double or a decimal property); lists as JSON arrays.
-/// Nothing time-dependent is stored, so re-evaluating unchanged meetings rewrites identical rows.
+/// Payout lines as earlier versions stored them, a row each in <c>payoutlines</c> (see
+/// <see cref="LegacyTables"/>): read once to move them into statement rows. The amount is an
+/// invariant decimal string with its currency; lists are JSON arrays.
 /// </summary>
 public static class LineEntities
 {
