@@ -12,15 +12,16 @@ public sealed record MeetingVersion(string MeetingId, string ContentHash, string
 /// The <c>meetinghistory</c> table: every distinct version of every meeting, so what was paid from
 /// a version the CRM later changed stays readable. Versions are grouped like the meeting index
 /// (bucket, then pack) and by the run that brought them: PartitionKey the bucket, RowKey
-/// <c>{pack}|{runId}</c>. A night writes one row per pack with a new version, not one per meeting,
-/// and a retried run rewrites the same rows.
+/// <c>{pack}|{runId}</c>, the versions as gzipped JSON (<see cref="GzipJson"/>). A night writes
+/// one row per pack with a new version, not one per meeting, and a retried run rewrites the same rows.
 /// </summary>
 public static class MeetingHistory
 {
     public static TableEntity ToRow(string bucket, string pack, string runId, IEnumerable<MeetingVersion> versions)
     {
         var row = new TableEntity(bucket, $"{pack}|{runId}");
-        PackedJson.Set(row, JsonSerializer.Serialize(versions.OrderBy(v => v.MeetingId, StringComparer.Ordinal).ToArray(), StoredJson.Default.MeetingVersionArray));
+        var ordered = versions.OrderBy(v => v.MeetingId, StringComparer.Ordinal).ToArray();
+        GzipJson.Set(row, ordered, StoredJson.Default.MeetingVersionArray, $"The {ordered.Length:N0} meeting versions of pack {bucket}/{pack} from run {runId}");
         return row;
     }
 
@@ -34,7 +35,7 @@ public static class MeetingHistory
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {bucket} and RowKey ge {pack + "|"} and RowKey lt {pack + "}"}");
         await foreach (var row in history.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            foreach (var version in JsonSerializer.Deserialize(PackedJson.Get(row), StoredJson.Default.MeetingVersionArray) ?? [])
+            foreach (var version in VersionsOf(row))
             {
                 if (version.MeetingId == meetingId)
                 {
@@ -45,4 +46,10 @@ public static class MeetingHistory
 
         return versions.Values.ToArray();
     }
+
+    /// <summary>The versions a row holds: gzipped, or as plain JSON in rows written before that.</summary>
+    private static MeetingVersion[] VersionsOf(TableEntity row) =>
+        GzipJson.Get(row, StoredJson.Default.MeetingVersionArray)
+        ?? (PackedJson.Get(row) is { Length: > 0 } json ? JsonSerializer.Deserialize(json, StoredJson.Default.MeetingVersionArray) : null)
+        ?? [];
 }
