@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Azure.Data.Tables;
@@ -9,6 +10,9 @@ namespace CompFunctions.Pipeline.Storage;
 /// A JSON value kept gzipped in one table row, cut into binary properties <c>Data0</c>,
 /// <c>Data1</c>… (Azure caps a binary property at 64 KiB and a row at 1 MiB: 15 chunks leave room
 /// for the row's other properties). Tens of thousands of meetings or statement lines fit.
+/// Serialized straight into the compressor and read straight from the chunks, so no buffer the
+/// size of the value is ever made (such buffers land on the large object heap and stay there until
+/// a full collection: at a million meetings a night, that was the working set's growth).
 /// </summary>
 public static class GzipJson
 {
@@ -17,51 +21,169 @@ public static class GzipJson
     private const int MaxChunks = 15;
 
     /// <summary>Writes <paramref name="value"/> into <paramref name="row"/>; <paramref name="what"/> names it if it does not fit.</summary>
-    public static void Set<T>(TableEntity row, T value, JsonTypeInfo<T> type, string what) =>
-        SetUtf8(row, JsonSerializer.SerializeToUtf8Bytes(value, type), what);
-
-    /// <summary>Writes JSON already serialized to UTF-8.</summary>
-    public static void SetUtf8(TableEntity row, ReadOnlySpan<byte> json, string what)
+    public static void Set<T>(TableEntity row, T value, JsonTypeInfo<T> type, string what)
     {
-        using var buffer = new MemoryStream();
-        using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
+        var chunks = new ChunkWriter();
+        using (var gzip = new GZipStream(chunks, CompressionLevel.Fastest, leaveOpen: true))
         {
-            gzip.Write(json);
+            JsonSerializer.Serialize(gzip, value, type);
         }
 
-        var bytes = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
-        var chunks = (bytes.Length + ChunkBytes - 1) / ChunkBytes;
-        if (chunks > MaxChunks)
+        var data = chunks.Finish();
+        if (data.Count > MaxChunks)
         {
-            throw new InvalidOperationException($"{what} takes {bytes.Length:N0} bytes compressed; one table row holds at most {MaxChunks * ChunkBytes:N0}.");
+            throw new InvalidOperationException($"{what} takes {data.Sum(d => (long)d.Length):N0} bytes compressed; one table row holds at most {MaxChunks * ChunkBytes:N0}.");
         }
 
-        for (var chunk = 0; chunk < chunks; chunk++)
+        for (var chunk = 0; chunk < data.Count; chunk++)
         {
-            var start = chunk * ChunkBytes;
-            row[Prefix + chunk] = bytes.Slice(start, Math.Min(ChunkBytes, bytes.Length - start)).ToArray();
+            row[Prefix + chunk] = data[chunk];
         }
     }
 
     /// <summary>The value kept in <paramref name="row"/>, or null when it holds none.</summary>
     public static T? Get<T>(TableEntity row, JsonTypeInfo<T> type)
     {
-        using var compressed = new MemoryStream();
+        var data = new List<byte[]>();
         for (var chunk = 0; row.GetBinary(Prefix + chunk) is { } part; chunk++)
         {
-            compressed.Write(part);
+            data.Add(part);
         }
 
-        if (compressed.Length == 0)
+        if (data.Count == 0)
         {
             return default;
         }
 
-        compressed.Position = 0;
-        using var gzip = new GZipStream(compressed, CompressionMode.Decompress);
+        using var gzip = new GZipStream(new ChunkReader(data), CompressionMode.Decompress);
         return JsonSerializer.Deserialize(gzip, type);
     }
 
-    /// <summary>The properties the value occupies, for reads that do not want it.</summary>
-    public static bool IsChunk(string property) => property.StartsWith(Prefix, StringComparison.Ordinal);
+    /// <summary>The SHA-256 of a value's JSON, hex, computed as it is serialized.</summary>
+    public static string Sha256<T>(T value, JsonTypeInfo<T> type)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        using (var sink = new HashSink(hash))
+        {
+            JsonSerializer.Serialize(sink, value, type);
+        }
+
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    /// <summary>Keeps what is written in arrays of <see cref="ChunkBytes"/> (below the large object heap's threshold).</summary>
+    private sealed class ChunkWriter : WriteOnlyStream
+    {
+        private readonly List<byte[]> _chunks = [];
+        private byte[] _current = new byte[ChunkBytes];
+        private int _used;
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            while (buffer.Length > 0)
+            {
+                if (_used == ChunkBytes)
+                {
+                    _chunks.Add(_current);
+                    _current = new byte[ChunkBytes];
+                    _used = 0;
+                }
+
+                var n = Math.Min(buffer.Length, ChunkBytes - _used);
+                buffer[..n].CopyTo(_current.AsSpan(_used));
+                _used += n;
+                buffer = buffer[n..];
+            }
+        }
+
+        public List<byte[]> Finish()
+        {
+            if (_used > 0)
+            {
+                _chunks.Add(_used == ChunkBytes ? _current : _current[.._used]);
+            }
+
+            return _chunks;
+        }
+    }
+
+    private sealed class HashSink(IncrementalHash hash) : WriteOnlyStream
+    {
+        public override void Write(ReadOnlySpan<byte> buffer) => hash.AppendData(buffer);
+    }
+
+    private abstract class WriteOnlyStream : Stream
+    {
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+        public abstract override void Write(ReadOnlySpan<byte> buffer);
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+    }
+
+    /// <summary>Reads the chunks one after the other.</summary>
+    private sealed class ChunkReader(List<byte[]> chunks) : Stream
+    {
+        private int _chunk;
+        private int _offset;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            while (_chunk < chunks.Count && _offset == chunks[_chunk].Length)
+            {
+                _chunk++;
+                _offset = 0;
+            }
+
+            if (_chunk == chunks.Count)
+            {
+                return 0;
+            }
+
+            var n = Math.Min(buffer.Length, chunks[_chunk].Length - _offset);
+            chunks[_chunk].AsSpan(_offset, n).CopyTo(buffer);
+            _offset += n;
+            return n;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using Azure;
 using Azure.Data.Tables;
 using CompFunctions.Core.Meetings;
@@ -156,13 +155,11 @@ public sealed class StatementStore(TableServiceClient tables)
         }
     }
 
-    /// <summary>The digest of some lines or verdicts as a statement row keeps them.</summary>
-    public static string Digest<T>(T[] items, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T[]> type) =>
-        Convert.ToHexStringLower(SHA256.HashData(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(items, type)));
+    /// <summary>The digest of some lines as a statement row keeps them.</summary>
+    public static string LinesDigest(StoredLine[] lines) => GzipJson.Sha256(lines, StoredJson.Default.StoredLineArray);
 
-    public static string LinesDigest(StoredLine[] lines) => Digest(lines, StoredJson.Default.StoredLineArray);
-
-    public static string VerdictsDigest(StoredVerdict[] verdicts) => Digest(verdicts, StoredJson.Default.StoredVerdictArray);
+    /// <summary>The digest of some verdicts as a statement row keeps them.</summary>
+    public static string VerdictsDigest(StoredVerdict[] verdicts) => GzipJson.Sha256(verdicts, StoredJson.Default.StoredVerdictArray);
 
     /// <summary>Totals computed exactly as a statement computes them, from the same lines.</summary>
     public static StatementSummary Summarise(CompPeriod period, string sdrId, StatementBody body)
