@@ -135,7 +135,7 @@ public sealed class StatementCacheTests(PipelineFixture pipeline)
         var verdict = new VerdictDocument(true, "icp", null, [], "meets the ICP", new DocumentRefDocument("r", 2), []);
         var body = new StatementBody([StoredLine.From(own)], [StoredLine.From(adjustment)], [new StoredVerdict("T-DG-1", verdict)]);
 
-        await store.WriteAsync(partition, body, await store.ReadAsync(partition, CancellationToken.None), CancellationToken.None);
+        await store.WriteAsync(StatementStore.Encode(partition, body), await store.ReadAsync(partition, CancellationToken.None), CancellationToken.None);
         var read = (await store.ReadAsync(partition, CancellationToken.None))!;
 
         Assert.Equal(Printed([own, adjustment]), Printed(read.AllLines()));
@@ -143,7 +143,8 @@ public sealed class StatementCacheTests(PipelineFixture pipeline)
         Assert.Equal("T-DG-1", read.Body.Verdicts.Single().MeetingId);
         Assert.Equal(JsonSerializer.Serialize(verdict), JsonSerializer.Serialize(read.Body.Verdicts.Single().Verdict));
         Assert.Equal((2, "USD", 123.45m, -50.00m, 73.45m), (read.Summary.Lines, read.Summary.Currency, read.Summary.Earnings, read.Summary.Clawbacks, read.Summary.Net));
-        Assert.Equal((StatementStore.LinesDigest(body.Lines), StatementStore.VerdictsDigest(body.Verdicts)), (read.Summary.LinesDigest, read.Summary.VerdictsDigest));
+        Assert.Equal(StatementStore.Encode(partition, body).Digest, read.Summary.Digest);
+        Assert.NotEqual(read.Summary.Digest, StatementStore.Encode(partition, body with { Verdicts = [] }).Digest);
         Assert.Equal(read.Summary, await store.GetAsync(read.Summary.Period, "it-cache-row", CancellationToken.None));
         await pipeline.Tables.GetTableClient(Tables.Statements).DeleteEntityAsync("2027-12", "it-cache-row");
     }
@@ -155,13 +156,13 @@ public sealed class StatementCacheTests(PipelineFixture pipeline)
         const string partition = "2027-12|it-cache-race";
 
         // Two writers find no statement: the first adds it, the second cannot.
-        await store.WriteAsync(partition, BodyOf(HeldLine("T-RC-1")), null, CancellationToken.None);
-        await Assert.ThrowsAsync<ConcurrentStatementChangeException>(() => store.WriteAsync(partition, BodyOf(HeldLine("T-RC-2")), null, CancellationToken.None));
+        await store.WriteAsync(StatementStore.Encode(partition, BodyOf(HeldLine("T-RC-1"))), null, CancellationToken.None);
+        await Assert.ThrowsAsync<ConcurrentStatementChangeException>(() => store.WriteAsync(StatementStore.Encode(partition, BodyOf(HeldLine("T-RC-2"))), null, CancellationToken.None));
 
         // Two writers read the same row: the first replaces it, the second cannot.
         var read = await store.ReadAsync(partition, CancellationToken.None);
-        await store.WriteAsync(partition, BodyOf(HeldLine("T-RC-1"), HeldLine("T-RC-3")), read, CancellationToken.None);
-        await Assert.ThrowsAsync<ConcurrentStatementChangeException>(() => store.WriteAsync(partition, BodyOf(HeldLine("T-RC-4")), read, CancellationToken.None));
+        await store.WriteAsync(StatementStore.Encode(partition, BodyOf(HeldLine("T-RC-1"), HeldLine("T-RC-3"))), read, CancellationToken.None);
+        await Assert.ThrowsAsync<ConcurrentStatementChangeException>(() => store.WriteAsync(StatementStore.Encode(partition, BodyOf(HeldLine("T-RC-4"))), read, CancellationToken.None));
 
         var final = (await store.ReadAsync(partition, CancellationToken.None))!;
         Assert.Equal(["T-RC-1", "T-RC-3"], final.AllLines().Select(l => l.MeetingId));

@@ -25,7 +25,7 @@ public sealed class TableRoundTripTests(PipelineFixture pipeline)
             new QualificationSummary(false, null, ["industry"], "no_show"), new DocumentRef("p", 1), new DocumentRef("r", 1), new SourceRef("x.csv", 2), null);
         var partition = "2028-05|it-roundtrip-" + amount.Replace(".", "-", StringComparison.Ordinal);
 
-        await store.WriteAsync(partition, new StatementBody([StoredLine.From(line)], [], []), null, CancellationToken.None);
+        await store.WriteAsync(StatementStore.Encode(partition, new StatementBody([StoredLine.From(line)], [], [])), null, CancellationToken.None);
         var read = (await store.ReadAsync(partition, CancellationToken.None))!;
 
         Assert.Equal(money.Amount, read.AllLines().Single().Amount.Amount);

@@ -101,9 +101,9 @@ public static class Adjustments
         var stored = await statements.ReadAsync(partition, cancellationToken).ConfigureAwait(false);
         var body = stored?.Body ?? new StatementBody([], [], []);
         var standing = body.Adjustments.Where(l => !l.Line.LineId.EndsWith(suffix, StringComparison.Ordinal)).Concat(adjustments).OrderBy(l => l.Line.LineId, StringComparer.Ordinal).ToArray();
-        if (stored is null ? standing.Length > 0 : StatementStore.LinesDigest(standing) != StatementStore.LinesDigest(body.Adjustments))
+        if (stored is not null || standing.Length > 0)
         {
-            await statements.WriteAsync(partition, body with { Adjustments = standing }, stored, cancellationToken).ConfigureAwait(false);
+            await statements.WriteIfChangedAsync(partition, body with { Adjustments = standing }, stored, cancellationToken).ConfigureAwait(false);
         }
 
         return (open, adjustments.Count);

@@ -73,16 +73,9 @@ public sealed class SdrPeriodEvaluation(
             return;
         }
 
-        // Stored already? The row keeps the digests of the period's own lines and verdicts.
+        // Stored already? Equal digests, same statement: nothing is written. Adjustments booked here from locked months are kept as they are.
         var stored = await statements.ReadAsync(partition, cancellationToken).ConfigureAwait(false);
-        var changed = stored is null
-            || stored.Summary.LinesDigest != StatementStore.LinesDigest(lines)
-            || stored.Summary.VerdictsDigest != StatementStore.VerdictsDigest(verdicts);
-        if (changed)
-        {
-            // Adjustments booked here from locked months are theirs: kept as they are.
-            await statements.WriteAsync(partition, new StatementBody(lines, stored?.Body.Adjustments ?? [], verdicts), stored, cancellationToken).ConfigureAwait(false);
-        }
+        var changed = await statements.WriteIfChangedAsync(partition, new StatementBody(lines, stored?.Body.Adjustments ?? [], verdicts), stored, cancellationToken).ConfigureAwait(false);
 
         // Recorded last: an evaluation row for a run means its statement is in place (what waiting for a run's evaluations relies on).
         await RecordAsync(requestedBy, partition, evaluation, locked: false, cancellationToken).ConfigureAwait(false);

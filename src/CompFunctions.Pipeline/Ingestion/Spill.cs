@@ -68,6 +68,7 @@ internal sealed class Spill<T> : IDisposable
 }
 
 /// <summary>What ingestion spills: meetings, and the index entries to write once the meetings are stored.</summary>
+[JsonSourceGenerationOptions(Converters = [typeof(MeetingJsonConverter)])]
 [JsonSerializable(typeof(Meeting))]
 [JsonSerializable(typeof(MeetingIndexEntry))]
 internal sealed partial class SpillJson : JsonSerializerContext;

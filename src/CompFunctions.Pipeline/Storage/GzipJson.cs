@@ -21,12 +21,30 @@ public static class GzipJson
     private const int MaxChunks = 15;
 
     /// <summary>Writes <paramref name="value"/> into <paramref name="row"/>; <paramref name="what"/> names it if it does not fit.</summary>
-    public static void Set<T>(TableEntity row, T value, JsonTypeInfo<T> type, string what)
+    public static void Set<T>(TableEntity row, T value, JsonTypeInfo<T> type, string what) => Set(row, value, type, what, null);
+
+    /// <summary>Writes <paramref name="value"/> into <paramref name="row"/> and returns the SHA-256 of its JSON (hex), serializing it once.</summary>
+    public static string SetHashed<T>(TableEntity row, T value, JsonTypeInfo<T> type, string what)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        Set(row, value, type, what, hash);
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    private static void Set<T>(TableEntity row, T value, JsonTypeInfo<T> type, string what, IncrementalHash? hash)
     {
         var chunks = new ChunkWriter();
         using (var gzip = new GZipStream(chunks, CompressionLevel.Fastest, leaveOpen: true))
         {
-            JsonSerializer.Serialize(gzip, value, type);
+            if (hash is null)
+            {
+                JsonSerializer.Serialize(gzip, value, type);
+            }
+            else
+            {
+                using var both = new HashingTee(hash, gzip);
+                JsonSerializer.Serialize(both, value, type);
+            }
         }
 
         var data = chunks.Finish();
@@ -110,6 +128,16 @@ public static class GzipJson
     private sealed class HashSink(IncrementalHash hash) : WriteOnlyStream
     {
         public override void Write(ReadOnlySpan<byte> buffer) => hash.AppendData(buffer);
+    }
+
+    /// <summary>Hashes what is written and passes it on.</summary>
+    private sealed class HashingTee(IncrementalHash hash, Stream next) : WriteOnlyStream
+    {
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            hash.AppendData(buffer);
+            next.Write(buffer);
+        }
     }
 
     private abstract class WriteOnlyStream : Stream

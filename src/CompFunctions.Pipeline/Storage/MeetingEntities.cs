@@ -11,50 +11,98 @@ namespace CompFunctions.Pipeline.Storage;
 /// </summary>
 public static class MeetingEntities
 {
+    /// <summary>Every property of a meeting's entity, in the order an entity lists them.</summary>
+    private static readonly (string Name, Func<Meeting, object?> Value)[] Fields =
+    [
+        ("SdrId", m => m.SdrId),
+        ("AeId", m => m.AeId),
+        ("BookedAt", m => m.BookedAt.ToUniversalTime()),
+        ("ScheduledFor", m => m.ScheduledFor.ToUniversalTime()),
+        ("Status", m => m.Status.ToContractText()),
+        ("AeDecision", m => m.AeDecision.ToContractText()),
+        ("AeDecisionAt", m => m.AeDecisionAt?.ToUniversalTime()),
+        ("RejectionReason", m => m.RejectionReason),
+        ("AccountName", m => m.AccountName),
+        ("ContactTitle", m => m.ContactTitle),
+        ("Industry", m => m.Industry),
+        ("EmployeeCount", m => m.EmployeeCount),
+        ("LeadScore", m => m.LeadScore?.ToString()),
+        ("Segment", m => m.Segment),
+        ("Source", m => m.Source?.ToContractText()),
+        ("ExceptionApproved", m => m.ExceptionApproved),
+        ("ExceptionApprovedBy", m => m.ExceptionApprovedBy),
+        ("OpportunityId", m => m.OpportunityId),
+        ("OpportunityStage", m => m.OpportunityStage),
+        ("HighestStage", m => m.HighestStage),
+        ("FurthestStage", m => m.FurthestStage),
+        ("OpportunityAmount", m => m.OpportunityAmount?.ToString(CultureInfo.InvariantCulture)),
+        ("Currency", m => m.Currency),
+        ("OpportunityCreatedAt", m => m.OpportunityCreatedAt?.ToUniversalTime()),
+        ("ClosedAt", m => m.ClosedAt?.ToUniversalTime()),
+        ("CloseReason", m => m.CloseReason),
+        ("LastModifiedAt", m => m.LastModifiedAt?.ToUniversalTime()),
+        ("SourceExport", m => m.SourceRef.Export),
+        ("SourceLine", m => m.SourceRef.Line),
+    ];
+
+    /// <summary>What the content hash covers, in ordinal order: everything the CRM said, not where it came from nor what the product remembers.</summary>
+    private static readonly (string Name, Func<Meeting, object?> Value)[] HashedFields =
+        [.. Fields.Select(f => f.Name switch
+            {
+                "SourceExport" => (f.Name, _ => ""),
+                "SourceLine" => (f.Name, _ => 0L),
+                "FurthestStage" => (f.Name, _ => null),
+                _ => f,
+            })
+            .OrderBy(f => f.Name, StringComparer.Ordinal)];
+
+    [ThreadStatic]
+    private static System.Text.StringBuilder? _hashText;
+
     public static TableEntity ToEntity(Meeting m, string partitionKey)
     {
-        var e = new TableEntity(partitionKey, m.MeetingId)
+        var e = new TableEntity(partitionKey, m.MeetingId);
+        foreach (var (name, value) in Fields)
         {
-            ["SdrId"] = m.SdrId,
-            ["AeId"] = m.AeId,
-            ["BookedAt"] = m.BookedAt.ToUniversalTime(),
-            ["ScheduledFor"] = m.ScheduledFor.ToUniversalTime(),
-            ["Status"] = m.Status.ToContractText(),
-            ["AeDecision"] = m.AeDecision.ToContractText(),
-            ["AeDecisionAt"] = m.AeDecisionAt?.ToUniversalTime(),
-            ["RejectionReason"] = m.RejectionReason,
-            ["AccountName"] = m.AccountName,
-            ["ContactTitle"] = m.ContactTitle,
-            ["Industry"] = m.Industry,
-            ["EmployeeCount"] = m.EmployeeCount,
-            ["LeadScore"] = m.LeadScore?.ToString(),
-            ["Segment"] = m.Segment,
-            ["Source"] = m.Source?.ToContractText(),
-            ["ExceptionApproved"] = m.ExceptionApproved,
-            ["ExceptionApprovedBy"] = m.ExceptionApprovedBy,
-            ["OpportunityId"] = m.OpportunityId,
-            ["OpportunityStage"] = m.OpportunityStage,
-            ["HighestStage"] = m.HighestStage,
-            ["FurthestStage"] = m.FurthestStage,
-            ["OpportunityAmount"] = m.OpportunityAmount?.ToString(CultureInfo.InvariantCulture),
-            ["Currency"] = m.Currency,
-            ["OpportunityCreatedAt"] = m.OpportunityCreatedAt?.ToUniversalTime(),
-            ["ClosedAt"] = m.ClosedAt?.ToUniversalTime(),
-            ["CloseReason"] = m.CloseReason,
-            ["LastModifiedAt"] = m.LastModifiedAt?.ToUniversalTime(),
-            ["SourceExport"] = m.SourceRef.Export,
-            ["SourceLine"] = m.SourceRef.Line,
-        };
+            e[name] = value(m);
+        }
+
         return e;
     }
 
-    /// <summary>A hash of what the CRM said about the meeting (not where it came from): equal hashes, same meeting version.</summary>
+    /// <summary>
+    /// A hash of what the CRM said about the meeting (not where it came from): equal hashes, same
+    /// meeting version. The text hashed is every entity property but the provenance and furthest
+    /// stage, as <c>name=value</c> lines in ordinal order of name, values as invariant text (what
+    /// the index has always stored: it must not change, or every meeting would look changed once).
+    /// </summary>
     public static string ContentHash(Meeting m)
     {
-        var entity = ToEntity(m with { SourceRef = new SourceRef("", 0), FurthestStage = null }, "");
-        var text = string.Join("\n", entity.Keys.Where(k => k is not ("PartitionKey" or "RowKey" or "odata.etag" or "Timestamp")).Order(StringComparer.Ordinal)
-            .Select(k => k + "=" + Convert.ToString(entity[k], CultureInfo.InvariantCulture)));
-        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)).AsSpan(0, 12));
+        var text = _hashText ??= new System.Text.StringBuilder(1024);
+        text.Clear();
+        foreach (var (name, value) in HashedFields)
+        {
+            if (text.Length > 0)
+            {
+                text.Append('\n');
+            }
+
+            text.Append(name).Append('=').Append(Convert.ToString(value(m), CultureInfo.InvariantCulture));
+        }
+
+        var chars = text.Length;
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(System.Text.Encoding.UTF8.GetMaxByteCount(chars));
+        try
+        {
+            var bytes = System.Text.Encoding.UTF8.GetBytes(text.ToString(), buffer);
+            Span<byte> hash = stackalloc byte[32];
+            System.Security.Cryptography.SHA256.HashData(buffer.AsSpan(0, bytes), hash);
+            return Convert.ToHexStringLower(hash[..12]);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     public static Meeting FromEntity(TableEntity e) => new()

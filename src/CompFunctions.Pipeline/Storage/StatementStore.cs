@@ -11,15 +11,16 @@ using CompFunctions.Pipeline.Http;
 namespace CompFunctions.Pipeline.Storage;
 
 /// <summary>
-/// One statement's totals and the digest of its lines. <see cref="Problem"/> is set (and the totals
-/// are not) when the lines cannot form one statement. <see cref="LinesDigest"/> and
-/// <see cref="VerdictsDigest"/> are the digests of what the period's own evaluation wrote (its
-/// lines, without adjustments booked from locked months, and its verdicts).
+/// One statement's totals and the digest of what its row holds (its lines, the adjustments booked
+/// into it, its verdicts: equal digests, same statement). <see cref="Problem"/> is set (and the
+/// totals are not) when the lines cannot form one statement.
 /// </summary>
 public sealed record StatementSummary(
     CompPeriod Period, string SdrId, string Digest, int Lines, string? Currency,
-    decimal Earnings, decimal Clawbacks, decimal Adjustments, decimal Net, string? Problem,
-    string? LinesDigest = null, string? VerdictsDigest = null);
+    decimal Earnings, decimal Clawbacks, decimal Adjustments, decimal Net, string? Problem);
+
+/// <summary>A statement row ready to write, and its digest (to compare with the stored one first).</summary>
+public sealed record EncodedStatement(string Partition, TableEntity Row, string Digest);
 
 /// <summary>A payout line as a statement row keeps it: the API's line and its currency.</summary>
 public sealed record StoredLine(string Currency, LineDocument Line)
@@ -79,7 +80,7 @@ public sealed class StatementStore(TableServiceClient tables)
     private const string MarkerPartition = "!store";
     private const string DocumentsMarker = "every-statement-one-row";
     private static readonly string[] SummaryColumns =
-        ["PartitionKey", "RowKey", "Digest", "Lines", "Currency", "Earnings", "Clawbacks", "Adjustments", "Net", "Problem", "LinesDigest", "VerdictsDigest"];
+        ["PartitionKey", "RowKey", "Digest", "Lines", "Currency", "Earnings", "Clawbacks", "Adjustments", "Net", "Problem"];
 
     private readonly TableClient _table = tables.GetTableClient(Tables.Statements);
 
@@ -131,60 +132,72 @@ public sealed class StatementStore(TableServiceClient tables)
     }
 
     /// <summary>
-    /// Writes the statement with <paramref name="body"/>, if the row is still what
-    /// <paramref name="expected"/> read (or still absent when it is null); otherwise throws
-    /// <see cref="ConcurrentStatementChangeException"/>.
+    /// Writes an encoded statement, if the row is still what <paramref name="expected"/> read (or
+    /// still absent when it is null); otherwise throws <see cref="ConcurrentStatementChangeException"/>.
     /// </summary>
-    public async Task WriteAsync(string partition, StatementBody body, StoredStatement? expected, CancellationToken cancellationToken)
+    public async Task WriteAsync(EncodedStatement statement, StoredStatement? expected, CancellationToken cancellationToken)
     {
-        var entity = ToEntity(partition, body);
         try
         {
             if (expected is null)
             {
-                await _table.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
+                await _table.AddEntityAsync(statement.Row, cancellationToken).ConfigureAwait(false);
             }
             else
             {
-                await _table.UpdateEntityAsync(entity, expected.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+                await _table.UpdateEntityAsync(statement.Row, expected.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (RequestFailedException e) when (e.Status is 404 or 409 or 412)
         {
-            throw new ConcurrentStatementChangeException(partition);
+            throw new ConcurrentStatementChangeException(statement.Partition);
         }
     }
 
-    /// <summary>The digest of some lines as a statement row keeps them.</summary>
-    public static string LinesDigest(StoredLine[] lines) => GzipJson.Sha256(lines, StoredJson.Default.StoredLineArray);
-
-    /// <summary>The digest of some verdicts as a statement row keeps them.</summary>
-    public static string VerdictsDigest(StoredVerdict[] verdicts) => GzipJson.Sha256(verdicts, StoredJson.Default.StoredVerdictArray);
-
-    /// <summary>Totals computed exactly as a statement computes them, from the same lines.</summary>
-    public static StatementSummary Summarise(CompPeriod period, string sdrId, StatementBody body)
+    /// <summary>Writes the statement <paramref name="body"/> makes unless the stored one is the same; true when it wrote.</summary>
+    public async Task<bool> WriteIfChangedAsync(string partition, StatementBody body, StoredStatement? stored, CancellationToken cancellationToken)
     {
-        var all = body.Lines.Concat(body.Adjustments).OrderBy(l => l.Line.LineId, StringComparer.Ordinal).ToArray();
-        var digest = LinesDigest(all);
-        var own = (LinesDigest(body.Lines), VerdictsDigest(body.Verdicts));
-        if (all.Length == 0)
+        var encoded = Encode(partition, body);
+        if (stored?.Summary.Digest == encoded.Digest)
         {
-            return new StatementSummary(period, sdrId, digest, 0, null, 0m, 0m, 0m, 0m, null, own.Item1, own.Item2);
+            return false;
         }
 
-        try
+        await WriteAsync(encoded, stored, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>
+    /// The row for a statement: totals summed exactly as a statement sums them, the body gzipped,
+    /// and the digest of the body's JSON, all from one serialization.
+    /// </summary>
+    public static EncodedStatement Encode(string partition, StatementBody body)
+    {
+        var (period, sdrId) = Tables.SplitSdrPeriodKey(partition);
+        var lines = body.Lines.Concat(body.Adjustments).OrderBy(l => l.Line.LineId, StringComparer.Ordinal).Select(l => l.ToLine()).ToArray();
+        var row = new TableEntity(period, sdrId) { ["Lines"] = lines.Length };
+        if (lines.Length > 0)
         {
-            var lines = all.Select(l => l.ToLine()).ToArray();
-            var statement = Statement.Create(sdrId, period, lines[0].Amount.Currency, Statement.Open, default, lines);
-            var t = statement.Totals;
-            return new StatementSummary(period, sdrId, digest, lines.Length, statement.Currency.Code,
-                t.Earnings.Rounded().Amount, t.Clawbacks.Rounded().Amount, t.Adjustments.Rounded().Amount, t.Net.Rounded().Amount, null, own.Item1, own.Item2);
+            try
+            {
+                var statement = Statement.Create(sdrId, CompPeriod.Parse(period), lines[0].Amount.Currency, Statement.Open, default, lines);
+                var t = statement.Totals;
+                row["Currency"] = statement.Currency.Code;
+                row["Earnings"] = Invariant(t.Earnings.Rounded().Amount);
+                row["Clawbacks"] = Invariant(t.Clawbacks.Rounded().Amount);
+                row["Adjustments"] = Invariant(t.Adjustments.Rounded().Amount);
+                row["Net"] = Invariant(t.Net.Rounded().Amount);
+            }
+            catch (InvalidOperationException e)
+            {
+                // Kept, not thrown: the evaluation that made these lines must not fail over it; the statement routes report it.
+                row["Problem"] = e.Message;
+            }
         }
-        catch (InvalidOperationException e)
-        {
-            // Kept, not thrown: the evaluation that wrote these lines must not fail over it; the statement routes report it.
-            return new StatementSummary(period, sdrId, digest, all.Length, null, 0m, 0m, 0m, 0m, e.Message, own.Item1, own.Item2);
-        }
+
+        var digest = GzipJson.SetHashed(row, body, StoredJson.Default.StatementBody, $"The statement of {sdrId} in {period} ({lines.Length:N0} lines)");
+        row["Digest"] = digest;
+        return new EncodedStatement(partition, row, digest);
     }
 
     /// <summary>
@@ -220,7 +233,7 @@ public sealed class StatementStore(TableServiceClient tables)
                 [.. stored.Where(l => !IsAdjustment(l.Line.LineId)).OrderBy(l => l.Line.LineId, StringComparer.Ordinal)],
                 [.. stored.Where(l => IsAdjustment(l.Line.LineId)).OrderBy(l => l.Line.LineId, StringComparer.Ordinal)],
                 [.. verdictRows.Select(r => new StoredVerdict(r.RowKey, System.Text.Json.JsonSerializer.Deserialize<VerdictDocument>(r.GetString("Json"), StatementDocument.Json)!)).OrderBy(v => v.MeetingId, StringComparer.Ordinal)]);
-            await _table.UpsertEntityAsync(ToEntity(partition, body), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            await _table.UpsertEntityAsync(Encode(partition, body).Row, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
             foreach (var (table, rows) in new[] { (lines, lineRows), (verdicts, verdictRows) })
             {
                 await TableBatches.SubmitAsync(table, rows.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, r, ETag.All)), cancellationToken).ConfigureAwait(false);
@@ -232,27 +245,6 @@ public sealed class StatementStore(TableServiceClient tables)
 
     /// <summary>Adjustments booked from a locked month have line ids <c>{lineId}@{lockedPeriod}</c>.</summary>
     public static bool IsAdjustment(string lineId) => lineId.Contains('@', StringComparison.Ordinal);
-
-    private static TableEntity ToEntity(string partition, StatementBody body)
-    {
-        var (period, sdrId) = Tables.SplitSdrPeriodKey(partition);
-        var s = Summarise(CompPeriod.Parse(period), sdrId, body);
-        var entity = new TableEntity(period, sdrId)
-        {
-            ["Digest"] = s.Digest,
-            ["Lines"] = s.Lines,
-            ["Currency"] = s.Currency,
-            ["Earnings"] = Invariant(s.Earnings),
-            ["Clawbacks"] = Invariant(s.Clawbacks),
-            ["Adjustments"] = Invariant(s.Adjustments),
-            ["Net"] = Invariant(s.Net),
-            ["Problem"] = s.Problem,
-            ["LinesDigest"] = s.LinesDigest,
-            ["VerdictsDigest"] = s.VerdictsDigest,
-        };
-        GzipJson.Set(entity, body, StoredJson.Default.StatementBody, $"The statement of {sdrId} in {period} ({s.Lines:N0} lines)");
-        return entity;
-    }
 
     private static StoredStatement FromEntity(TableEntity e) =>
         new(SummaryOf(e), GzipJson.Get(e, StoredJson.Default.StatementBody) ?? new StatementBody([], [], []), e.ETag);
@@ -267,9 +259,7 @@ public sealed class StatementStore(TableServiceClient tables)
         Parse(e.GetString("Clawbacks")),
         Parse(e.GetString("Adjustments")),
         Parse(e.GetString("Net")),
-        e.GetString("Problem"),
-        e.GetString("LinesDigest"),
-        e.GetString("VerdictsDigest"));
+        e.GetString("Problem"));
 
     private static string Invariant(decimal amount) => amount.ToString(CultureInfo.InvariantCulture);
 
