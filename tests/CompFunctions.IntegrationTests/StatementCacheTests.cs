@@ -135,7 +135,7 @@ public sealed class StatementCacheTests(PipelineFixture pipeline)
         var verdict = new VerdictDocument(true, "icp", null, [], "meets the ICP", new DocumentRefDocument("r", 2), []);
         var body = new StatementBody([StoredLine.From(own)], [StoredLine.From(adjustment)], [new StoredVerdict("T-DG-1", verdict)]);
 
-        await store.WriteAsync(StatementStore.Encode(partition, body), await store.ReadAsync(partition, CancellationToken.None), CancellationToken.None);
+        await store.WriteAsync(StatementStore.Encode(partition, body), (await store.ReadAsync(partition, CancellationToken.None))?.Head, CancellationToken.None);
         var read = (await store.ReadAsync(partition, CancellationToken.None))!;
 
         Assert.Equal(Printed([own, adjustment]), Printed(read.AllLines()));
@@ -161,8 +161,8 @@ public sealed class StatementCacheTests(PipelineFixture pipeline)
 
         // Two writers read the same row: the first replaces it, the second cannot.
         var read = await store.ReadAsync(partition, CancellationToken.None);
-        await store.WriteAsync(StatementStore.Encode(partition, BodyOf(HeldLine("T-RC-1"), HeldLine("T-RC-3"))), read, CancellationToken.None);
-        await Assert.ThrowsAsync<ConcurrentStatementChangeException>(() => store.WriteAsync(StatementStore.Encode(partition, BodyOf(HeldLine("T-RC-4"))), read, CancellationToken.None));
+        await store.WriteAsync(StatementStore.Encode(partition, BodyOf(HeldLine("T-RC-1"), HeldLine("T-RC-3"))), read?.Head, CancellationToken.None);
+        await Assert.ThrowsAsync<ConcurrentStatementChangeException>(() => store.WriteAsync(StatementStore.Encode(partition, BodyOf(HeldLine("T-RC-4"))), read?.Head, CancellationToken.None));
 
         var final = (await store.ReadAsync(partition, CancellationToken.None))!;
         Assert.Equal(["T-RC-1", "T-RC-3"], final.AllLines().Select(l => l.MeetingId));
@@ -202,5 +202,26 @@ public sealed class StatementCacheTests(PipelineFixture pipeline)
         var statement = JsonDocument.Parse(await pipeline.Http.GetStringAsync("/api/statements/2027-12/it-cache-legacy")).RootElement;
         Assert.Equal(100.00m, statement.GetProperty("totals").GetProperty("net").GetDecimal());
         await statements.DeleteEntityAsync("2027-12", "it-cache-legacy");
+    }
+
+    [Fact]
+    public async Task A_statement_row_that_kept_its_adjustments_in_its_body_keeps_them_when_its_month_is_evaluated_again()
+    {
+        var statements = pipeline.Tables.GetTableClient(Tables.Statements);
+        var adjustment = HeldLine("T-AB-0") with { LineId = "T-AB-0:meeting_held@2027-11", Kind = LineKind.Adjustment, Adjusts = "2027-11/T-AB-0:meeting_held" };
+        // The layout of earlier today: adjustments inside the body, no Layout column.
+        var old = new TableEntity("2027-12", "it-cache-layout") { ["Digest"] = "old", ["Lines"] = 1, ["Currency"] = "USD", ["Net"] = "50.00" };
+        GzipJson.Set(old, new StatementBody([], [StoredLine.From(adjustment)], []), StoredJson.Default.StatementBody, "test");
+        await statements.UpsertEntityAsync(old);
+
+        await pipeline.WaitForRunAsync(await pipeline.DropExportAsync("it/cache/layout.csv", CsvRows.File(
+            CsvRows.Held("T-AB-1", "it-cache-layout", bookedAt: "2027-12-01T10:00:00-08:00", scheduledFor: "2027-12-02T10:00:00-08:00"))));
+        var statement = await pipeline.WaitForStatementAsync("2027-12", "it-cache-layout");
+
+        Assert.Contains(statement.Lines, l => l.LineId == "T-AB-0:meeting_held@2027-11" && l.Amount == 50.00m);
+        Assert.Contains(statement.Lines, l => l.MeetingId == "T-AB-1");
+        var head = await pipeline.Services.GetRequiredService<StatementStore>().ReadHeadAsync("2027-12|it-cache-layout", CancellationToken.None);
+        Assert.Equal(["T-AB-0:meeting_held@2027-11"], head!.Adjustments.Select(a => a.Line.LineId));
+        Assert.Equal(2, (await statements.GetEntityAsync<TableEntity>("2027-12", "it-cache-layout")).Value.GetInt32("Layout"));
     }
 }

@@ -35,7 +35,7 @@ public static class Adjustments
         var alreadyBooked = new Dictionary<string, decimal>(StringComparer.Ordinal);
         for (var between = locked.Next(); between.CompareTo(open) < 0; between = between.Next())
         {
-            var booked = (await statements.ReadAsync(Tables.SdrPeriodKey(between, sdrId), cancellationToken).ConfigureAwait(false))?.Body.Adjustments ?? [];
+            var booked = (await statements.ReadHeadAsync(Tables.SdrPeriodKey(between, sdrId), cancellationToken).ConfigureAwait(false))?.Adjustments ?? [];
             foreach (var adjustment in booked.Select(l => l.ToLine()).Where(l => l.LineId.EndsWith(suffix, StringComparison.Ordinal)))
             {
                 var lineId = adjustment.LineId[..^suffix.Length];
@@ -103,7 +103,7 @@ public static class Adjustments
         var standing = body.Adjustments.Where(l => !l.Line.LineId.EndsWith(suffix, StringComparison.Ordinal)).Concat(adjustments).OrderBy(l => l.Line.LineId, StringComparer.Ordinal).ToArray();
         if (stored is not null || standing.Length > 0)
         {
-            await statements.WriteIfChangedAsync(partition, body with { Adjustments = standing }, stored, cancellationToken).ConfigureAwait(false);
+            await statements.WriteIfChangedAsync(partition, body with { Adjustments = standing }, stored?.Head, cancellationToken).ConfigureAwait(false);
         }
 
         return (open, adjustments.Count);

@@ -74,8 +74,8 @@ public sealed class SdrPeriodEvaluation(
         }
 
         // Stored already? Equal digests, same statement: nothing is written. Adjustments booked here from locked months are kept as they are.
-        var stored = await statements.ReadAsync(partition, cancellationToken).ConfigureAwait(false);
-        var changed = await statements.WriteIfChangedAsync(partition, new StatementBody(lines, stored?.Body.Adjustments ?? [], verdicts), stored, cancellationToken).ConfigureAwait(false);
+        var stored = await statements.ReadHeadAsync(partition, cancellationToken).ConfigureAwait(false);
+        var changed = await statements.WriteIfChangedAsync(partition, new StatementBody(lines, stored?.Adjustments ?? [], verdicts), stored, cancellationToken).ConfigureAwait(false);
 
         // Recorded last: an evaluation row for a run means its statement is in place (what waiting for a run's evaluations relies on).
         await RecordAsync(requestedBy, partition, evaluation, locked: false, cancellationToken).ConfigureAwait(false);

@@ -16,22 +16,16 @@ namespace CompFunctions.Pipeline.Storage;
 /// </summary>
 public static class GzipJson
 {
-    private const string Prefix = "Data";
+    private const string DefaultPrefix = "Data";
     private const int ChunkBytes = 64 * 1024;
     private const int MaxChunks = 15;
 
-    /// <summary>Writes <paramref name="value"/> into <paramref name="row"/>; <paramref name="what"/> names it if it does not fit.</summary>
-    public static void Set<T>(TableEntity row, T value, JsonTypeInfo<T> type, string what) => Set(row, value, type, what, null);
-
-    /// <summary>Writes <paramref name="value"/> into <paramref name="row"/> and returns the SHA-256 of its JSON (hex), serializing it once.</summary>
-    public static string SetHashed<T>(TableEntity row, T value, JsonTypeInfo<T> type, string what)
-    {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        Set(row, value, type, what, hash);
-        return Convert.ToHexStringLower(hash.GetHashAndReset());
-    }
-
-    private static void Set<T>(TableEntity row, T value, JsonTypeInfo<T> type, string what, IncrementalHash? hash)
+    /// <summary>
+    /// Writes <paramref name="value"/> into <paramref name="row"/> (properties <c>{prefix}0</c>…),
+    /// feeding its JSON to <paramref name="hash"/> too when given; <paramref name="what"/> names it
+    /// if it does not fit. Values under different prefixes share the row's room.
+    /// </summary>
+    public static void Set<T>(TableEntity row, T value, JsonTypeInfo<T> type, string what, string prefix = DefaultPrefix, IncrementalHash? hash = null)
     {
         var chunks = new ChunkWriter();
         using (var gzip = new GZipStream(chunks, CompressionLevel.Fastest, leaveOpen: true))
@@ -48,22 +42,24 @@ public static class GzipJson
         }
 
         var data = chunks.Finish();
-        if (data.Count > MaxChunks)
+        var already = row.Keys.Select(k => row[k]).OfType<byte[]>().ToArray();
+        if (already.Length + data.Count > MaxChunks)
         {
-            throw new InvalidOperationException($"{what} takes {data.Sum(d => (long)d.Length):N0} bytes compressed; one table row holds at most {MaxChunks * ChunkBytes:N0}.");
+            var bytes = already.Concat(data).Sum(d => (long)d.Length);
+            throw new InvalidOperationException($"{what} takes {bytes:N0} bytes compressed; one table row holds at most {MaxChunks * ChunkBytes:N0}.");
         }
 
         for (var chunk = 0; chunk < data.Count; chunk++)
         {
-            row[Prefix + chunk] = data[chunk];
+            row[prefix + chunk] = data[chunk];
         }
     }
 
-    /// <summary>The value kept in <paramref name="row"/>, or null when it holds none.</summary>
-    public static T? Get<T>(TableEntity row, JsonTypeInfo<T> type)
+    /// <summary>The value kept in <paramref name="row"/> under <paramref name="prefix"/>, or null when it holds none.</summary>
+    public static T? Get<T>(TableEntity row, JsonTypeInfo<T> type, string prefix = DefaultPrefix)
     {
         var data = new List<byte[]>();
-        for (var chunk = 0; row.GetBinary(Prefix + chunk) is { } part; chunk++)
+        for (var chunk = 0; row.GetBinary(prefix + chunk) is { } part; chunk++)
         {
             data.Add(part);
         }
@@ -77,17 +73,8 @@ public static class GzipJson
         return JsonSerializer.Deserialize(gzip, type);
     }
 
-    /// <summary>The SHA-256 of a value's JSON, hex, computed as it is serialized.</summary>
-    public static string Sha256<T>(T value, JsonTypeInfo<T> type)
-    {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        using (var sink = new HashSink(hash))
-        {
-            JsonSerializer.Serialize(sink, value, type);
-        }
-
-        return Convert.ToHexStringLower(hash.GetHashAndReset());
-    }
+    /// <summary>The property names a value under <paramref name="prefix"/> can occupy (to select them).</summary>
+    public static IEnumerable<string> Properties(string prefix) => Enumerable.Range(0, MaxChunks).Select(chunk => prefix + chunk);
 
     /// <summary>Keeps what is written in arrays of <see cref="ChunkBytes"/> (below the large object heap's threshold).</summary>
     private sealed class ChunkWriter : WriteOnlyStream
@@ -123,11 +110,6 @@ public static class GzipJson
 
             return _chunks;
         }
-    }
-
-    private sealed class HashSink(IncrementalHash hash) : WriteOnlyStream
-    {
-        public override void Write(ReadOnlySpan<byte> buffer) => hash.AppendData(buffer);
     }
 
     /// <summary>Hashes what is written and passes it on.</summary>

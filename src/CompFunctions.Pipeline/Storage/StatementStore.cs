@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using Azure;
 using Azure.Data.Tables;
 using CompFunctions.Core.Meetings;
@@ -52,9 +53,14 @@ public sealed record StoredVerdict(string MeetingId, VerdictDocument Verdict);
 /// <summary>What a statement row holds besides its summary: the period's own lines, adjustments booked into it from locked months, the period's verdicts.</summary>
 public sealed record StatementBody(StoredLine[] Lines, StoredLine[] Adjustments, StoredVerdict[] Verdicts);
 
+/// <summary>What writing a statement needs of the stored one: its digest, the adjustments booked into it, the ETag to match.</summary>
+public sealed record StatementHead(StatementSummary Summary, StoredLine[] Adjustments, ETag ETag);
+
 /// <summary>A statement row as read, with the ETag a change to it must match.</summary>
 public sealed record StoredStatement(StatementSummary Summary, StatementBody Body, ETag ETag)
 {
+    public StatementHead Head => new(Summary, Body.Adjustments, ETag);
+
     /// <summary>Every line of the statement: the period's own, then the adjustments, in line-id order.</summary>
     public IReadOnlyList<PayoutLine> AllLines() =>
         Body.Lines.Concat(Body.Adjustments).OrderBy(l => l.Line.LineId, StringComparer.Ordinal).Select(l => l.ToLine()).ToArray();
@@ -69,8 +75,10 @@ public sealed class ConcurrentStatementChangeException(string partition)
 
 /// <summary>
 /// The <c>statements</c> table: one row per (period, SDR) holding the whole statement — its totals
-/// and digests as columns, its lines and verdicts as gzipped JSON (<see cref="GzipJson"/>). An
-/// evaluation reads the row, and writes it back only if its result differs, under the row's ETag
+/// and digest as columns, its lines and verdicts as gzipped JSON (<see cref="GzipJson"/>), the
+/// adjustments booked into it from locked months likewise under columns of their own. An
+/// evaluation reads the summary and the adjustments (not the lines: the digest says whether they
+/// changed), and writes the row back only if its result differs, under the row's ETag
 /// (so two evaluations of one statement cannot interleave: the second fails and is retried); a
 /// statement request reads the summary columns only (one small point read) and the whole row only
 /// when its rendered copy is out of date; the payroll summary reads the period's summary columns.
@@ -79,8 +87,12 @@ public sealed class StatementStore(TableServiceClient tables)
 {
     private const string MarkerPartition = "!store";
     private const string DocumentsMarker = "every-statement-one-row";
+    private const string AdjustmentsPrefix = "Adj";
+    private const int Layout = 2;
     private static readonly string[] SummaryColumns =
         ["PartitionKey", "RowKey", "Digest", "Lines", "Currency", "Earnings", "Clawbacks", "Adjustments", "Net", "Problem"];
+
+    private static readonly string[] HeadColumns = [.. SummaryColumns, "Layout", .. GzipJson.Properties(AdjustmentsPrefix)];
 
     private readonly TableClient _table = tables.GetTableClient(Tables.Statements);
 
@@ -132,10 +144,30 @@ public sealed class StatementStore(TableServiceClient tables)
     }
 
     /// <summary>
+    /// What writing the statement needs, without its lines and verdicts (their digest says whether
+    /// they changed): the summary columns and the adjustments booked into it. Rows written before
+    /// adjustments had columns of their own are read whole.
+    /// </summary>
+    public async Task<StatementHead?> ReadHeadAsync(string partition, CancellationToken cancellationToken)
+    {
+        var (period, sdrId) = Tables.SplitSdrPeriodKey(partition);
+        var found = await _table.GetEntityIfExistsAsync<TableEntity>(period, sdrId, HeadColumns, cancellationToken).ConfigureAwait(false);
+        if (!found.HasValue)
+        {
+            return null;
+        }
+
+        var e = found.Value!;
+        return e.GetInt32("Layout") == Layout
+            ? new StatementHead(SummaryOf(e), GzipJson.Get(e, StoredJson.Default.StoredLineArray, AdjustmentsPrefix) ?? [], e.ETag)
+            : (await ReadAsync(partition, cancellationToken).ConfigureAwait(false))?.Head;
+    }
+
+    /// <summary>
     /// Writes an encoded statement, if the row is still what <paramref name="expected"/> read (or
     /// still absent when it is null); otherwise throws <see cref="ConcurrentStatementChangeException"/>.
     /// </summary>
-    public async Task WriteAsync(EncodedStatement statement, StoredStatement? expected, CancellationToken cancellationToken)
+    public async Task WriteAsync(EncodedStatement statement, StatementHead? expected, CancellationToken cancellationToken)
     {
         try
         {
@@ -155,7 +187,7 @@ public sealed class StatementStore(TableServiceClient tables)
     }
 
     /// <summary>Writes the statement <paramref name="body"/> makes unless the stored one is the same; true when it wrote.</summary>
-    public async Task<bool> WriteIfChangedAsync(string partition, StatementBody body, StoredStatement? stored, CancellationToken cancellationToken)
+    public async Task<bool> WriteIfChangedAsync(string partition, StatementBody body, StatementHead? stored, CancellationToken cancellationToken)
     {
         var encoded = Encode(partition, body);
         if (stored?.Summary.Digest == encoded.Digest)
@@ -195,8 +227,18 @@ public sealed class StatementStore(TableServiceClient tables)
             }
         }
 
-        var digest = GzipJson.SetHashed(row, body, StoredJson.Default.StatementBody, $"The statement of {sdrId} in {period} ({lines.Length:N0} lines)");
+        // Lines and verdicts, then the adjustments under columns of their own (what an evaluation reads back); one digest of both.
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var what = $"The statement of {sdrId} in {period} ({lines.Length:N0} lines)";
+        GzipJson.Set(row, body with { Adjustments = [] }, StoredJson.Default.StatementBody, what, hash: hash);
+        if (body.Adjustments.Length > 0)
+        {
+            GzipJson.Set(row, body.Adjustments, StoredJson.Default.StoredLineArray, what, AdjustmentsPrefix, hash);
+        }
+
+        var digest = Convert.ToHexStringLower(hash.GetHashAndReset());
         row["Digest"] = digest;
+        row["Layout"] = Layout;
         return new EncodedStatement(partition, row, digest);
     }
 
@@ -246,8 +288,14 @@ public sealed class StatementStore(TableServiceClient tables)
     /// <summary>Adjustments booked from a locked month have line ids <c>{lineId}@{lockedPeriod}</c>.</summary>
     public static bool IsAdjustment(string lineId) => lineId.Contains('@', StringComparison.Ordinal);
 
-    private static StoredStatement FromEntity(TableEntity e) =>
-        new(SummaryOf(e), GzipJson.Get(e, StoredJson.Default.StatementBody) ?? new StatementBody([], [], []), e.ETag);
+    private static StoredStatement FromEntity(TableEntity e)
+    {
+        var body = GzipJson.Get(e, StoredJson.Default.StatementBody) ?? new StatementBody([], [], []);
+        // Rows written before adjustments had columns of their own keep them in the body.
+        return e.GetInt32("Layout") == Layout
+            ? new StoredStatement(SummaryOf(e), body with { Adjustments = GzipJson.Get(e, StoredJson.Default.StoredLineArray, AdjustmentsPrefix) ?? [] }, e.ETag)
+            : new StoredStatement(SummaryOf(e), body, e.ETag);
+    }
 
     private static StatementSummary SummaryOf(TableEntity e) => new(
         CompPeriod.Parse(e.PartitionKey),

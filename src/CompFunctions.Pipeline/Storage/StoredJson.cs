@@ -14,4 +14,4 @@ namespace CompFunctions.Pipeline.Storage;
 [JsonSerializable(typeof(StatementBody))]
 [JsonSerializable(typeof(StoredLine[]))]
 [JsonSerializable(typeof(StoredVerdict[]))]
-internal sealed partial class StoredJson : JsonSerializerContext;
+public sealed partial class StoredJson : JsonSerializerContext;
