@@ -13,5 +13,4 @@ namespace CompFunctions.Pipeline.Storage;
 [JsonSerializable(typeof(MeetingVersion[]))]
 [JsonSerializable(typeof(StatementBody))]
 [JsonSerializable(typeof(StoredLine[]))]
-[JsonSerializable(typeof(StoredVerdict[]))]
 public sealed partial class StoredJson : JsonSerializerContext;
