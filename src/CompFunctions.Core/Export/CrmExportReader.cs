@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Runtime.CompilerServices;
 using System.Text;
 using Sylvan.Data.Csv;
@@ -60,11 +61,10 @@ public sealed class CrmExportReader : IDisposable
         var csv = await CsvDataReader.CreateAsync(text, options, cancellationToken).ConfigureAwait(false);
 
         var columns = Enumerable.Range(0, csv.FieldCount).Select(i => csv.GetName(i).Trim()).ToArray();
-        var ordinals = new int[ExportColumns.Required.Count + ExportColumns.Optional.Count];
-        var known = ExportColumns.Required.Concat(ExportColumns.Optional).ToArray();
-        for (var k = 0; k < known.Length; k++)
+        var ordinals = new int[KnownColumns.Count];
+        for (var k = 0; k < ordinals.Length; k++)
         {
-            ordinals[k] = Array.FindIndex(columns, c => string.Equals(c, known[k], StringComparison.OrdinalIgnoreCase));
+            ordinals[k] = Array.FindIndex(columns, c => string.Equals(c, KnownColumns[k], StringComparison.OrdinalIgnoreCase));
         }
 
         var missing = ExportColumns.Required.Where((_, k) => ordinals[k] < 0).ToArray();
@@ -84,6 +84,85 @@ public sealed class CrmExportReader : IDisposable
         return new CrmExportReader(csv, exportName, new ExportHeader(columns, missing, unknown, rejection), ordinals, findDuplicates);
     }
 
+    /// <summary>The columns the contract knows, required first: a cell's index in <see cref="CellSpan"/> and <see cref="ParseCells"/>.</summary>
+    public static IReadOnlyList<string> KnownColumns { get; } = [.. ExportColumns.Required, .. ExportColumns.Optional];
+
+    private static readonly FrozenDictionary<string, int> KnownIndex =
+        KnownColumns.Select((name, k) => (name, k)).ToFrozenDictionary(p => p.name, p => p.k, StringComparer.Ordinal);
+
+    /// <summary>The index of <c>meeting_id</c> among <see cref="KnownColumns"/>.</summary>
+    public static int MeetingIdCell { get; } = KnownIndex[ExportColumns.MeetingId];
+
+    /// <summary>The line of the current record (the header is line 1, each record one line).</summary>
+    public long Line { get; private set; } = 1;
+
+    /// <summary>
+    /// Set when the file cannot be read past this point (an unterminated quote, a record over
+    /// 1 MiB): the reason, naming where. <see cref="NextRecordAsync"/> returns false after it.
+    /// </summary>
+    public string? Malformed { get; private set; }
+
+    /// <summary>
+    /// Moves to the next record, without parsing it: a caller that only needs to compare raw
+    /// cells (<see cref="CellSpan"/>) allocates nothing per record. Blank lines are skipped.
+    /// Returns false at the end of the file, or after a malformed record (see <see cref="Malformed"/>).
+    /// </summary>
+    public async ValueTask<bool> NextRecordAsync(CancellationToken cancellationToken)
+    {
+        if (_csv is null || Header.IsRejected || Malformed is not null)
+        {
+            return false;
+        }
+
+        while (true)
+        {
+            try
+            {
+                if (!await _csv.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    return false;
+                }
+            }
+            catch (CsvRecordTooLargeException)
+            {
+                Malformed = $"A record after line {Line} is longer than {MaxRecordChars} characters (an unterminated quote?). Nothing after this point could be read.";
+                Line++;
+                return false;
+            }
+            catch (CsvFormatException ex)
+            {
+                Malformed = $"Malformed CSV at record {ex.RowNumber}: {ex.Message} Nothing after this point could be read.";
+                Line++;
+                return false;
+            }
+
+            if (_csv.RowFieldCount == 1 && _csv.FieldCount > 1 && _csv.GetFieldSpan(0).IsWhiteSpace())
+            {
+                continue; // a blank line (e.g. a trailing one) is not a record
+            }
+
+            Line++;
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// The current record's raw cell for known column <paramref name="known"/> (untrimmed);
+    /// <paramref name="present"/> is false when the file has no such column.
+    /// </summary>
+    public ReadOnlySpan<char> CellSpan(int known, out bool present)
+    {
+        var ordinal = _ordinals[known];
+        present = ordinal >= 0 && ordinal < _csv!.RowFieldCount;
+        return present ? _csv!.GetFieldSpan(ordinal) : default;
+    }
+
+    /// <summary>The current record's problem with its shape (a field count unlike the header's), or null.</summary>
+    public QuarantinedRow? ShapeProblem() =>
+        _csv!.RowFieldCount == _csv.FieldCount
+            ? null
+            : new QuarantinedRow(Line, CellText(MeetingIdCell)?.Trim(), $"The row has {_csv.RowFieldCount} fields; the header has {_csv.FieldCount}.");
+
     /// <summary>
     /// The data rows, in file order. Line numbers count the header as line 1 and each record as
     /// one line. A malformed record (an unterminated quote, a record over 1 MiB) ends the file: it
@@ -91,83 +170,49 @@ public sealed class CrmExportReader : IDisposable
     /// </summary>
     public async IAsyncEnumerable<ExportRow> ReadRowsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        if (_csv is null || Header.IsRejected)
+        while (await NextRecordAsync(cancellationToken).ConfigureAwait(false))
         {
-            yield break;
+            yield return ParseCurrent();
         }
 
-        var known = ExportColumns.Required.Concat(ExportColumns.Optional).ToArray();
-        var indexOf = known.Select((name, k) => (name, k)).ToDictionary(p => p.name, p => _ordinals[p.k], StringComparer.Ordinal);
-        long line = 1;
-        while (true)
+        if (Malformed is not null)
         {
-            bool more;
-            string? malformed = null;
-            try
-            {
-                more = await _csv.ReadAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (CsvRecordTooLargeException)
-            {
-                more = false;
-                malformed = $"A record after line {line} is longer than {MaxRecordChars} characters (an unterminated quote?). Nothing after this point could be read.";
-            }
-            catch (CsvFormatException ex)
-            {
-                more = false;
-                malformed = $"Malformed CSV at record {ex.RowNumber}: {ex.Message} Nothing after this point could be read.";
-            }
-
-            if (malformed is not null)
-            {
-                yield return new QuarantinedRow(line + 1, null, malformed);
-                yield break;
-            }
-
-            if (!more)
-            {
-                yield break;
-            }
-
-            line++;
-            if (_csv.RowFieldCount == 1 && string.IsNullOrWhiteSpace(_csv.GetString(0)) && _csv.FieldCount > 1)
-            {
-                line--; // a blank line (e.g. a trailing one) is not a record
-                continue;
-            }
-
-            yield return ParseCurrent(line, indexOf);
+            yield return new QuarantinedRow(Line, null, Malformed);
         }
     }
 
-    private ExportRow ParseCurrent(long line, Dictionary<string, int> indexOf)
+    /// <summary>Checks and parses a record given as its known cells (see <see cref="KnownColumns"/>; null = absent column).</summary>
+    public static ExportRow ParseCells(IReadOnlyList<string?> cells, string exportName, long line)
     {
-        var csv = _csv!;
-        string? Cell(string column)
+        var parser = new RowParser(column => cells[KnownIndex[column]], exportName, line);
+        var meeting = parser.Parse();
+        return meeting is null
+            ? new QuarantinedRow(line, cells[MeetingIdCell]?.Trim(), string.Join("; ", parser.Problems) + ".")
+            : new AcceptedRow(line, meeting);
+    }
+
+    private string? CellText(int known) => CellSpan(known, out var present) is var span && present ? span.ToString() : null;
+
+    private ExportRow ParseCurrent()
+    {
+        if (ShapeProblem() is { } shape)
         {
-            var ordinal = indexOf[column];
-            return ordinal < 0 || ordinal >= csv.RowFieldCount ? null : csv.GetString(ordinal);
+            return shape;
         }
 
-        var rawId = Cell(ExportColumns.MeetingId)?.Trim();
-        if (csv.RowFieldCount != csv.FieldCount)
-        {
-            return new QuarantinedRow(line, rawId, $"The row has {csv.RowFieldCount} fields; the header has {csv.FieldCount}.");
-        }
-
-        var parser = new RowParser(Cell, _exportName, line);
+        var parser = new RowParser(column => CellText(KnownIndex[column]), _exportName, Line);
         var meeting = parser.Parse();
         if (meeting is null)
         {
-            return new QuarantinedRow(line, rawId, string.Join("; ", parser.Problems) + ".");
+            return new QuarantinedRow(Line, CellText(MeetingIdCell)?.Trim(), string.Join("; ", parser.Problems) + ".");
         }
 
         if (_seenMeetingIds is not null && !_seenMeetingIds.Add(meeting.MeetingId))
         {
-            return new QuarantinedRow(line, rawId, DuplicateReason(meeting.MeetingId));
+            return new QuarantinedRow(Line, CellText(MeetingIdCell)?.Trim(), DuplicateReason(meeting.MeetingId));
         }
 
-        return new AcceptedRow(line, meeting);
+        return new AcceptedRow(Line, meeting);
     }
 
     public void Dispose() => _csv?.Dispose();

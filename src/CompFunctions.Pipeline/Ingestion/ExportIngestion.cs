@@ -77,23 +77,22 @@ public sealed class ExportIngestion(
             return await FinishAsync(report, reportName, 0, cancellationToken).ConfigureAwait(false);
         }
 
-        // Pass 1: read and check every row, sorting the accepted ones by index bucket into local
-        // files. Nothing of the file stays in memory, however long it is.
-        using var spill = new IngestionSpill(runId);
-        var rows = spill.Rows;
-        var quarantined = new BoundedList<QuarantineEntry>(ExportReport.ListLimit);
+        // Pass 1: read every record and sort it, unparsed, by index bucket into local files.
+        // Nothing of the file stays in memory, however long it is. Parsing and checking a row
+        // waits for pass 2, and is skipped there for a record identical to the one applied before.
+        using var spill = new IngestionSpill(runId, SettingsKey(context));
+        var quarantined = new QuarantineList(ExportReport.ListLimit);
         long rowsRead = 0;
-        await foreach (var row in reader.ReadRowsAsync(cancellationToken).ConfigureAwait(false))
+        while (await reader.NextRecordAsync(cancellationToken).ConfigureAwait(false))
         {
             rowsRead++;
-            switch (row)
+            if (reader.ShapeProblem() is { } shape)
             {
-                case AcceptedRow a:
-                    rows.Add(MeetingIndex.BucketNumberOf(a.Meeting.MeetingId), a.Meeting);
-                    break;
-                case QuarantinedRow q:
-                    quarantined.Add(new QuarantineEntry(q.Line, q.MeetingId, q.Reason));
-                    break;
+                quarantined.Add(new QuarantineEntry(shape.Line, shape.MeetingId, shape.Reason));
+            }
+            else
+            {
+                spill.Records.Add(MeetingIndex.BucketNumberOf(reader.CellSpan(CrmExportReader.MeetingIdCell, out _).Trim()), reader);
             }
 
             if (rowsRead % ProgressEvery == 0)
@@ -102,9 +101,13 @@ public sealed class ExportIngestion(
             }
         }
 
-        var quarantinedByReader = quarantined.Count;
+        if (reader.Malformed is { } malformed)
+        {
+            rowsRead++;
+            quarantined.Add(new QuarantineEntry(reader.Line, null, malformed));
+        }
+
         var applied = await ApplyAsync(export.Name, runId, spill, quarantined, cancellationToken).ConfigureAwait(false);
-        var duplicates = quarantined.Count - quarantinedByReader;
         var queued = applied.Queue.Order(StringComparer.Ordinal).ToArray();
         await Parallel.ForEachAsync(queued, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (partition, ct) =>
         {
@@ -117,13 +120,13 @@ public sealed class ExportIngestion(
             Status = quarantined.Count == 0 ? RunStatus.Completed : RunStatus.CompletedWithQuarantine,
             FinishedAt = clock.GetUtcNow(),
             RowsRead = rowsRead,
-            Accepted = rows.Count - duplicates - applied.Stale.Count,
+            Accepted = applied.Accepted,
             Quarantined = quarantined.Count,
             Stale = applied.Stale.Count,
             Unchanged = applied.Unchanged,
             SdrPeriodsQueued = queued,
-            QuarantinedRows = quarantined.Listed.OrderBy(q => q.Line).ToArray(),
-            StaleRows = applied.Stale.Listed.OrderBy(q => q.Line).ToArray(),
+            QuarantinedRows = quarantined.Listed,
+            StaleRows = applied.Stale.Listed,
             ListsTruncated = quarantined.Truncated || applied.Stale.Truncated,
             ContentSha256 = hashing.HashHex(),
         };
@@ -137,7 +140,14 @@ public sealed class ExportIngestion(
         return await FinishAsync(report, written, queued.Length, cancellationToken).ConfigureAwait(false);
     }
 
-    private sealed record Applied(HashSet<string> Queue, BoundedList<QuarantineEntry> Stale, long Unchanged);
+    private sealed record Applied(HashSet<string> Queue, QuarantineList Stale, long Accepted, long Unchanged);
+
+    /// <summary>
+    /// What, besides a record's cells, decides how it is applied (its period, its furthest stage):
+    /// part of every record hash, so a change of settings makes every record count as new once.
+    /// </summary>
+    private static string SettingsKey(EvaluationContext context) =>
+        $"records-v1|{context.Calendar.TimeZoneId}|{string.Join('|', context.Stages.Stages)}";
 
     /// <summary>
     /// Pass 2–4: compares each accepted row with the version applied before (bucket by bucket),
@@ -147,16 +157,17 @@ public sealed class ExportIngestion(
     /// of their index bucket. Writes go meetings first, index last: if we fail in between, the
     /// retry still sees the old index and does the same work again.
     /// </summary>
-    private async Task<Applied> ApplyAsync(string exportName, string runId, IngestionSpill spill, BoundedList<QuarantineEntry> quarantined, CancellationToken cancellationToken)
+    private async Task<Applied> ApplyAsync(string exportName, string runId, IngestionSpill spill, QuarantineList quarantined, CancellationToken cancellationToken)
     {
         var touched = new HashSet<string>(StringComparer.Ordinal);
-        var stale = new BoundedList<QuarantineEntry>(ExportReport.ListLimit);
+        var stale = new QuarantineList(ExportReport.ListLimit);
         var movedOut = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
         var occupied = new HashSet<string>(StringComparer.Ordinal);
         long unchanged = 0;
+        long accepted = 0;
         CompPeriod? latest = null;
-        var unpackedBuckets = new bool[spill.Rows.Files];
-        for (var bucket = 0; bucket < spill.Rows.Files; bucket++)
+        var unpackedBuckets = new bool[spill.Records.Files];
+        for (var bucket = 0; bucket < spill.Records.Files; bucket++)
         {
             var bucketName = MeetingIndex.BucketName(bucket);
             var (known, hasUnpacked) = await ReadIndexBucketAsync(bucketName, cancellationToken).ConfigureAwait(false);
@@ -166,18 +177,37 @@ public sealed class ExportIngestion(
                 occupied.Add(entry.Partition);
             }
 
+            // Rows of one meeting share a bucket and keep file order here: the first valid one wins.
             var seen = new HashSet<string>(StringComparer.Ordinal);
             var versions = new List<MeetingVersion>();
-            foreach (var meeting in spill.Rows.Read(bucket))
+            foreach (var record in spill.Records.Read(bucket))
             {
+                var meetingId = record.MeetingId();
+                known.TryGetValue(meetingId, out var before);
+                if (before is not null && record.HashIs(before.RawHash) && seen.Add(meetingId))
+                {
+                    // The very record that was applied, under the same settings: nothing to parse, check, write or queue.
+                    accepted++;
+                    unchanged++;
+                    continue;
+                }
+
+                var rawHash = record.HashText;
+                var row = CrmExportReader.ParseCells(record.Cells(), exportName, record.Line);
+                if (row is QuarantinedRow problem)
+                {
+                    quarantined.Add(new QuarantineEntry(problem.Line, problem.MeetingId, problem.Reason));
+                    continue;
+                }
+
+                var meeting = ((AcceptedRow)row).Meeting;
+
                 if (!seen.Add(meeting.MeetingId))
                 {
-                    // Rows of one meeting share a bucket and keep file order here: the first one wins.
                     quarantined.Add(new QuarantineEntry(meeting.SourceRef.Line, meeting.MeetingId, CrmExportReader.DuplicateReason(meeting.MeetingId)));
                     continue;
                 }
 
-                known.TryGetValue(meeting.MeetingId, out var before);
                 if (before?.LastModifiedAt is { } appliedAt && meeting.LastModifiedAt is { } incoming && incoming < appliedAt)
                 {
                     // A late or out-of-order export must not overwrite what a newer one brought.
@@ -186,6 +216,7 @@ public sealed class ExportIngestion(
                     continue;
                 }
 
+                accepted++;
                 var furthest = context.Stages.Furthest(before?.FurthestStage, meeting.HighestStage, meeting.OpportunityStage);
                 var current = meeting with { FurthestStage = furthest };
                 var period = context.Calendar.PeriodOf(current.BookedAt);
@@ -195,7 +226,14 @@ public sealed class ExportIngestion(
                 if (before is not null && before.ContentHash == hash && before.Partition == partition && before.FurthestStage == furthest)
                 {
                     // The CRM says what it said before: the stored row, its lines and its provenance stand.
+                    // Only the record's hash is new to the index (written before it kept one, or
+                    // the cells differ in form only): keep it, so next night skips the record unparsed.
                     unchanged++;
+                    if (before.RawHash != rawHash)
+                    {
+                        spill.Index.Add(bucket, before with { RawHash = rawHash });
+                    }
+
                     continue;
                 }
 
@@ -219,14 +257,14 @@ public sealed class ExportIngestion(
                     versions.Add(new MeetingVersion(meeting.MeetingId, hash, partition, current));
                 }
 
-                spill.Index.Add(bucket, new MeetingIndexEntry(meeting.MeetingId, partition, furthest, meeting.LastModifiedAt, meeting.SourceRef.Export, hash));
+                spill.Index.Add(bucket, new MeetingIndexEntry(meeting.MeetingId, partition, furthest, meeting.LastModifiedAt, meeting.SourceRef.Export, hash, rawHash));
             }
 
             var historyRows = versions
                 .GroupBy(v => MeetingIndex.PackOf(v.MeetingId), StringComparer.Ordinal)
                 .Select(pack => new TableTransactionAction(TableTransactionActionType.UpsertReplace, MeetingHistory.ToRow(bucketName, pack.Key, runId, pack)));
             await TableBatches.SubmitAsync(_history, historyRows, cancellationToken).ConfigureAwait(false);
-            logger.IngestApplying(exportName, "compared", bucket + 1, spill.Rows.Files);
+            logger.IngestApplying(exportName, "compared", bucket + 1, spill.Records.Files);
         }
 
         await StoreMeetingsAsync(spill.Meetings, movedOut, occupied, cancellationToken).ConfigureAwait(false);
@@ -251,7 +289,7 @@ public sealed class ExportIngestion(
             }
         }
 
-        return new Applied(queue, stale, unchanged);
+        return new Applied(queue, stale, accepted, unchanged);
     }
 
     /// <summary>
@@ -290,16 +328,16 @@ public sealed class ExportIngestion(
     {
         private readonly string _folder;
 
-        public IngestionSpill(string runId)
+        public IngestionSpill(string runId, string settingsKey)
         {
             _folder = Path.Combine(Path.GetTempPath(), "compfunctions-ingest", $"{runId}-{Guid.NewGuid():N}");
-            Rows = new Spill<Meeting>(_folder, "rows", MeetingIndex.Buckets, SpillJson.Default.Meeting);
+            Records = new RecordSpill(_folder, MeetingIndex.Buckets, settingsKey);
             Meetings = new Spill<Meeting>(_folder, "meetings", MeetingIndex.Buckets, SpillJson.Default.Meeting);
             Index = new Spill<MeetingIndexEntry>(_folder, "index", MeetingIndex.Buckets, SpillJson.Default.MeetingIndexEntry);
         }
 
-        /// <summary>The accepted rows, by index bucket.</summary>
-        public Spill<Meeting> Rows { get; }
+        /// <summary>The export's records, unparsed, by index bucket.</summary>
+        public RecordSpill Records { get; }
 
         /// <summary>The changed meetings, by partition file.</summary>
         public Spill<Meeting> Meetings { get; }
@@ -309,7 +347,7 @@ public sealed class ExportIngestion(
 
         public void Dispose()
         {
-            Rows.Dispose();
+            Records.Dispose();
             Meetings.Dispose();
             Index.Dispose();
             try

@@ -4,8 +4,13 @@ using Azure.Data.Tables;
 
 namespace CompFunctions.Pipeline.Storage;
 
-/// <summary>Where a meeting's row lives now, the furthest stage ever seen for its opportunity, and the CRM change time and export of the version applied.</summary>
-public sealed record MeetingIndexEntry(string MeetingId, string Partition, string? FurthestStage, DateTimeOffset? LastModifiedAt = null, string? Export = null, string? ContentHash = null);
+/// <summary>
+/// Where a meeting's row lives now, the furthest stage ever seen for its opportunity, and the CRM
+/// change time, export and content hash of the version applied; <see cref="RawHash"/> is the hash
+/// of the export record it was applied from (see <c>RecordSpill</c>), so the same record next
+/// night is recognised without being parsed. Entries written before it have none.
+/// </summary>
+public sealed record MeetingIndexEntry(string MeetingId, string Partition, string? FurthestStage, DateTimeOffset? LastModifiedAt = null, string? Export = null, string? ContentHash = null, string? RawHash = null);
 
 /// <summary>
 /// Key layout of the meeting index: 64 buckets (the partitions) by a stable hash (FNV-1a) of the
@@ -23,7 +28,7 @@ public static class MeetingIndex
 
     public static string BucketOf(string meetingId) => BucketName(BucketNumberOf(meetingId));
 
-    public static int BucketNumberOf(string meetingId) => (int)(StableHash(meetingId) % Buckets);
+    public static int BucketNumberOf(ReadOnlySpan<char> meetingId) => (int)(StableHash(meetingId) % Buckets);
 
     public static string BucketName(int bucket) => "b" + bucket.ToString("D2", System.Globalization.CultureInfo.InvariantCulture);
 
@@ -31,7 +36,7 @@ public static class MeetingIndex
         "p" + (StableHash(meetingId) / Buckets % PacksPerBucket).ToString("D2", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>FNV-1a over the UTF-16 code units: the same on every machine and every run, unlike <see cref="string.GetHashCode()"/>.</summary>
-    public static uint StableHash(string text)
+    public static uint StableHash(ReadOnlySpan<char> text)
     {
         var hash = 2166136261u;
         foreach (var c in text)
