@@ -167,10 +167,18 @@ public sealed class ExportIngestion(
         long accepted = 0;
         CompPeriod? latest = null;
         var unpackedBuckets = new bool[spill.Records.Files];
+        var pool = new IndexEntryReader.Pool();
+        // The next bucket's index is read (and decoded) while this bucket's records are compared.
+        var reading = ReadIndexBucketAsync(MeetingIndex.BucketName(0), pool, cancellationToken);
         for (var bucket = 0; bucket < spill.Records.Files; bucket++)
         {
             var bucketName = MeetingIndex.BucketName(bucket);
-            var (known, hasUnpacked) = await ReadIndexBucketAsync(bucketName, cancellationToken).ConfigureAwait(false);
+            var (known, hasUnpacked) = await reading.ConfigureAwait(false);
+            if (bucket + 1 < spill.Records.Files)
+            {
+                reading = ReadIndexBucketAsync(MeetingIndex.BucketName(bucket + 1), pool, cancellationToken);
+            }
+
             unpackedBuckets[bucket] = hasUnpacked;
             foreach (var entry in known.Values)
             {
@@ -362,7 +370,7 @@ public sealed class ExportIngestion(
     }
 
     /// <summary>A bucket's entries, and whether it still holds rows from before packs (then it is rewritten even if nothing changed).</summary>
-    private async Task<(Dictionary<string, MeetingIndexEntry> Entries, bool HasUnpacked)> ReadIndexBucketAsync(string bucket, CancellationToken cancellationToken)
+    private async Task<(Dictionary<string, MeetingIndexEntry> Entries, bool HasUnpacked)> ReadIndexBucketAsync(string bucket, IndexEntryReader.Pool pool, CancellationToken cancellationToken)
     {
         var entries = new Dictionary<string, MeetingIndexEntry>(StringComparer.Ordinal);
         var unpacked = false;
@@ -370,7 +378,7 @@ public sealed class ExportIngestion(
         foreach (var row in (await MeetingIndex.ReadBucketAsync(_index, bucket, cancellationToken).ConfigureAwait(false)).OrderBy(r => MeetingIndex.IsPack(r) ? 0 : 1))
         {
             unpacked |= !MeetingIndex.IsPack(row);
-            foreach (var entry in MeetingIndex.EntriesOf(row))
+            foreach (var entry in MeetingIndex.EntriesOf(row, pool))
             {
                 entries.TryAdd(entry.MeetingId, entry);
             }

@@ -58,19 +58,20 @@ public static class GzipJson
     /// <summary>The value kept in <paramref name="row"/> under <paramref name="prefix"/>, or null when it holds none.</summary>
     public static T? Get<T>(TableEntity row, JsonTypeInfo<T> type, string prefix = DefaultPrefix)
     {
+        using var json = Open(row, prefix);
+        return json is null ? default : JsonSerializer.Deserialize(json, type);
+    }
+
+    /// <summary>The JSON kept in <paramref name="row"/> under <paramref name="prefix"/>, decompressed as it is read; null when it holds none.</summary>
+    public static Stream? Open(TableEntity row, string prefix = DefaultPrefix)
+    {
         var data = new List<byte[]>();
         for (var chunk = 0; row.GetBinary(prefix + chunk) is { } part; chunk++)
         {
             data.Add(part);
         }
 
-        if (data.Count == 0)
-        {
-            return default;
-        }
-
-        using var gzip = new GZipStream(new ChunkReader(data), CompressionMode.Decompress);
-        return JsonSerializer.Deserialize(gzip, type);
+        return data.Count == 0 ? null : new GZipStream(new ChunkReader(data), CompressionMode.Decompress);
     }
 
     /// <summary>The property names a value under <paramref name="prefix"/> can occupy (to select them).</summary>

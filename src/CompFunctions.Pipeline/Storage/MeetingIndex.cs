@@ -24,8 +24,6 @@ public static class MeetingIndex
 
     public const int PacksPerBucket = 64;
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     public static string BucketOf(string meetingId) => BucketName(BucketNumberOf(meetingId));
 
     public static int BucketNumberOf(ReadOnlySpan<char> meetingId) => (int)(StableHash(meetingId) % Buckets);
@@ -51,9 +49,8 @@ public static class MeetingIndex
     public static TableEntity ToPack(string bucket, string pack, IEnumerable<MeetingIndexEntry> entries)
     {
         var ordered = entries.OrderBy(e => e.MeetingId, StringComparer.Ordinal).ToArray();
-        var json = JsonSerializer.Serialize(ordered, Json);
         var entity = new TableEntity(bucket, pack) { ["Count"] = ordered.Length };
-        PackedJson.Set(entity, json);
+        GzipJson.Set(entity, ordered, IndexJson.Default.MeetingIndexEntryArray, $"The {ordered.Length:N0} index entries of {bucket}/{pack}");
         return entity;
     }
 
@@ -61,15 +58,26 @@ public static class MeetingIndex
     /// The entries a row of the index holds: a pack's, or the one of a row written before packs
     /// (one row per meeting, keyed by its id) — see <see cref="IsPack"/>.
     /// </summary>
-    public static IReadOnlyList<MeetingIndexEntry> EntriesOf(TableEntity row)
+    public static IReadOnlyList<MeetingIndexEntry> EntriesOf(TableEntity row) => EntriesOf(row, null);
+
+    /// <param name="pool">Where repeated texts (partitions, stages, exports) are shared, for a caller that reads many rows.</param>
+    internal static IReadOnlyList<MeetingIndexEntry> EntriesOf(TableEntity row, IndexEntryReader.Pool? pool)
     {
         if (!IsPack(row))
         {
             return [new MeetingIndexEntry(row.RowKey, row.GetString("Partition"), row.GetString("FurthestStage"), row.GetDateTimeOffset("LastModifiedAt"), row.GetString("Export"), row.GetString("ContentHash"))];
         }
 
+        // Gzipped since the unchanged night was measured spending a quarter of its time here; packs
+        // written before keep their JSON as text (PackedJson) until their bucket is next written.
+        using var gzipped = GzipJson.Open(row);
+        if (gzipped is not null)
+        {
+            return IndexEntryReader.Read(gzipped, pool);
+        }
+
         var json = PackedJson.Get(row);
-        return json.Length == 0 ? [] : JsonSerializer.Deserialize<MeetingIndexEntry[]>(json, Json) ?? [];
+        return json.Length == 0 ? [] : IndexEntryReader.Read(json, pool);
     }
 
     public static bool IsPack(TableEntity row) => row.ContainsKey("Count");
