@@ -145,7 +145,10 @@ internal static class EndToEnd
     private static async Task<TimeSpan> NightAsync(BenchHost host, string night, string blobName, string file, int rows, TextWriter output, TimeSpan? baseline)
     {
         var exports = host.Get<BlobServiceClient>().GetBlobContainerClient(Bindings.ExportsContainer);
-        GC.Collect();
+        // Start each night from what is alive, not from what the night before left committed (its
+        // evaluations' peak): an aggressive collection returns the free memory to the OS, so the
+        // working set measured below is this night's.
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         using var memory = new PeakWorkingSet();
         var uploaded = await BlobDrops.DropAsync(exports, blobName, File.OpenRead(file));
 

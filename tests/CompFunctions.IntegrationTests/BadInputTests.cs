@@ -58,6 +58,25 @@ public sealed class BadInputTests(PipelineFixture pipeline)
     }
 
     [Fact]
+    public async Task A_file_broken_by_an_unterminated_quote_applies_the_rows_before_it_reports_where_and_hashes_the_whole_file()
+    {
+        const string export = "it/malformed.csv";
+        var content = CsvRows.File(
+            CsvRows.Held("T-MF-1", "it-malformed"),
+            CsvRows.Held("T-MF-2", "it-malformed").Replace(",Software,", ",\"Soft,ware,", StringComparison.Ordinal),
+            CsvRows.Held("T-MF-3", "it-malformed"));
+        var run = await pipeline.WaitForRunAsync(await pipeline.DropExportAsync(export, content));
+
+        Assert.Equal((RunStatus.CompletedWithQuarantine, 2L, 1L, 1L), (run.Status, run.RowsRead, run.Accepted, run.Quarantined));
+        var row = Assert.Single((await ReportAsync(export, run)).GetProperty("quarantinedRows").EnumerateArray());
+        Assert.Equal(3, row.GetProperty("line").GetInt64());
+        Assert.Contains("Nothing after this point could be read", row.GetProperty("reason").GetString());
+        // The run names the file it was given, not how far it could be read.
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(content))), run.ContentSha256);
+        Assert.Equal(["T-MF-1"], (await pipeline.WaitForStatementAsync("2026-11", "it-malformed")).Lines.Select(l => l.MeetingId).Distinct());
+    }
+
+    [Fact]
     public async Task An_empty_file_is_rejected_with_a_report_saying_so()
     {
         const string export = "it/empty.csv";

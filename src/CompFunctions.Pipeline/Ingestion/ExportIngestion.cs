@@ -52,7 +52,7 @@ public sealed class ExportIngestion(
         // Read exactly the version that triggered us: if the blob is replaced mid-read, fail and let the retry read the new one.
         var readOptions = new BlobOpenReadOptions(allowModifications: false) { Conditions = new BlobRequestConditions { IfMatch = properties.ETag } };
         await using var content = await export.OpenReadAsync(readOptions, cancellationToken).ConfigureAwait(false);
-        await using var hashing = new HashingStream(content);
+        await using var hashing = new ReadAheadStream(content);
         using var reader = await CrmExportReader.OpenAsync(hashing, export.Name, cancellationToken, findDuplicates: false).ConfigureAwait(false);
 
         var report = new ExportReport
@@ -128,7 +128,7 @@ public sealed class ExportIngestion(
             QuarantinedRows = quarantined.Listed,
             StaleRows = applied.Stale.Listed,
             ListsTruncated = quarantined.Truncated || applied.Stale.Truncated,
-            ContentSha256 = hashing.HashHex(),
+            ContentSha256 = await hashing.HashHexAsync(cancellationToken).ConfigureAwait(false),
         };
         var written = await WriteReportAsync(report, cancellationToken).ConfigureAwait(false);
         if (quarantined.Count > 0)
