@@ -168,6 +168,7 @@ public sealed class ExportIngestion(
         CompPeriod? latest = null;
         var unpackedBuckets = new bool[spill.Records.Files];
         var pool = new IndexEntryReader.Pool();
+        var idChars = new char[SpilledRecord.MaxIdChars];
         // The next bucket's index is read (and decoded) while this bucket's records are compared.
         var reading = ReadIndexBucketAsync(MeetingIndex.BucketName(0), pool, cancellationToken);
         for (var bucket = 0; bucket < spill.Records.Files; bucket++)
@@ -186,13 +187,17 @@ public sealed class ExportIngestion(
             }
 
             // Rows of one meeting share a bucket and keep file order here: the first valid one wins.
-            var seen = new HashSet<string>(StringComparer.Ordinal);
+            // Known meetings are looked up by the id's characters, so a skipped record allocates nothing.
+            var knownById = known.GetAlternateLookup<ReadOnlySpan<char>>();
+            var seenKnown = new HashSet<MeetingIndexEntry>(ReferenceEqualityComparer.Instance);
+            var seenNew = new HashSet<string>(StringComparer.Ordinal);
+            bool FirstValid(string meetingId) =>
+                known.TryGetValue(meetingId, out var entry) ? seenKnown.Add(entry) : seenNew.Add(meetingId);
+
             var versions = new List<MeetingVersion>();
             foreach (var record in spill.Records.Read(bucket))
             {
-                var meetingId = record.MeetingId();
-                known.TryGetValue(meetingId, out var before);
-                if (before is not null && record.HashIs(before.RawHash) && seen.Add(meetingId))
+                if (knownById.TryGetValue(record.MeetingId(idChars), out var applied) && record.HashIs(applied.RawHash) && seenKnown.Add(applied))
                 {
                     // The very record that was applied, under the same settings: nothing to parse, check, write or queue.
                     accepted++;
@@ -209,8 +214,8 @@ public sealed class ExportIngestion(
                 }
 
                 var meeting = ((AcceptedRow)row).Meeting;
-
-                if (!seen.Add(meeting.MeetingId))
+                known.TryGetValue(meeting.MeetingId, out var before);
+                if (!FirstValid(meeting.MeetingId))
                 {
                     quarantined.Add(new QuarantineEntry(meeting.SourceRef.Line, meeting.MeetingId, CrmExportReader.DuplicateReason(meeting.MeetingId)));
                     continue;

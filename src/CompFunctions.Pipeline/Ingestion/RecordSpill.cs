@@ -137,11 +137,23 @@ internal sealed class SpilledRecord
         return mine.SequenceEqual(hashText);
     }
 
-    /// <summary>The meeting id cell, trimmed ("" when empty or absent).</summary>
-    public string MeetingId()
+    /// <summary>The longest meeting id <see cref="MeetingId"/> reads (a longer one is never a valid id, nor in the index).</summary>
+    public const int MaxIdChars = 256;
+
+    /// <summary>
+    /// The meeting id cell, trimmed, decoded into <paramref name="chars"/> (<see cref="MaxIdChars"/>
+    /// long); empty when the cell is empty, absent, or too long to be an id.
+    /// </summary>
+    public ReadOnlySpan<char> MeetingId(Span<char> chars)
     {
         var (offset, length) = Locate(CrmExportReader.MeetingIdCell);
-        return length <= 0 ? "" : Encoding.UTF8.GetString(_payload, offset, length).Trim();
+        if (length <= 0 || length > chars.Length)
+        {
+            return [];
+        }
+
+        var count = Encoding.UTF8.GetChars(_payload.AsSpan(offset, length), chars);
+        return chars[..count].Trim();
     }
 
     /// <summary>Every known cell as text (null for a column the file does not have), for parsing.</summary>
