@@ -55,6 +55,36 @@ public sealed class MeetingPacksTests(PipelineFixture pipeline)
         Assert.Equal(["T-PK-1", "T-PK-3"], statement.Lines.Where(l => l.Amount > 0).Select(l => l.MeetingId).Distinct().Order(StringComparer.Ordinal));
     }
 
+    [Fact]
+    public async Task Merging_into_a_stored_pack_gives_the_row_writing_the_whole_set_would_give()
+    {
+        var table = pipeline.Tables.GetTableClient(Tables.Meetings);
+        const string partition = "merge|pack";
+        var stored = Enumerable.Range(1, 9).Select(i => Meeting($"T-PK-MG-{i}", MeetingStatus.Held) with { ContactTitle = $"VP \"Sales\" é {i}" }).ToArray();
+        await table.UpsertEntityAsync(MeetingPacks.ToRow(partition, stored));
+
+        // One changed (given in another offset: stored in UTC), one new between existing ids, one new at the end, two moved out.
+        var changed = stored[4] with { Status = MeetingStatus.NoShow, BookedAt = At("2028-04-03T19:00:00+02:00") };
+        var upserts = new[] { Meeting("T-PK-MG-99", MeetingStatus.Held), changed, Meeting("T-PK-MG-10", MeetingStatus.Cancelled) };
+        await MeetingPacks.ApplyAsync(table, partition, upserts, new HashSet<string> { "T-PK-MG-1", "T-PK-MG-7" }, fresh: false, CancellationToken.None);
+
+        var expected = stored.Where(m => m.MeetingId is not ("T-PK-MG-1" or "T-PK-MG-7" or "T-PK-MG-5")).Concat(upserts).ToArray();
+        var merged = (await table.GetEntityAsync<TableEntity>(partition, MeetingPacks.RowKey)).Value;
+        Assert.Equal(JsonOf(MeetingPacks.ToRow(partition, expected)), JsonOf(merged));
+        Assert.Equal(expected.Length, merged.GetInt32("Meetings"));
+        Assert.Equal(MeetingStatus.NoShow, MeetingPacks.FromRow(merged).Single(m => m.MeetingId == "T-PK-MG-5").Status);
+
+        // Everything moved out: the row goes.
+        await MeetingPacks.ApplyAsync(table, partition, [], expected.Select(m => m.MeetingId).ToHashSet(), fresh: false, CancellationToken.None);
+        Assert.False((await table.GetEntityIfExistsAsync<TableEntity>(partition, MeetingPacks.RowKey)).HasValue);
+    }
+
+    private static string JsonOf(TableEntity row)
+    {
+        using var json = new StreamReader(GzipJson.Open(row)!);
+        return json.ReadToEnd();
+    }
+
     private static DateTimeOffset At(string text) => DateTimeOffset.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
 
     private static Meeting Meeting(string id, MeetingStatus status) => new()

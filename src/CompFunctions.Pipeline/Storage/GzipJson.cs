@@ -25,19 +25,23 @@ public static class GzipJson
     /// feeding its JSON to <paramref name="hash"/> too when given; <paramref name="what"/> names it
     /// if it does not fit. Values under different prefixes share the row's room.
     /// </summary>
-    public static void Set<T>(TableEntity row, T value, JsonTypeInfo<T> type, string what, string prefix = DefaultPrefix, IncrementalHash? hash = null)
+    public static void Set<T>(TableEntity row, T value, JsonTypeInfo<T> type, string what, string prefix = DefaultPrefix, IncrementalHash? hash = null) =>
+        Set(row, json => JsonSerializer.Serialize(json, value, type), what, prefix, hash);
+
+    /// <summary>Like <see cref="Set{T}"/>, for a caller that writes the JSON itself (<paramref name="write"/> gets the stream to write it to).</summary>
+    public static void Set(TableEntity row, Action<Stream> write, string what, string prefix = DefaultPrefix, IncrementalHash? hash = null)
     {
         var chunks = new ChunkWriter();
         using (var gzip = new GZipStream(chunks, CompressionLevel.Fastest, leaveOpen: true))
         {
             if (hash is null)
             {
-                JsonSerializer.Serialize(gzip, value, type);
+                write(gzip);
             }
             else
             {
                 using var both = new HashingTee(hash, gzip);
-                JsonSerializer.Serialize(both, value, type);
+                write(both);
             }
         }
 

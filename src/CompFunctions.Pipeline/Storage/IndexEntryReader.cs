@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -18,29 +17,8 @@ internal static class IndexEntryReader
     /// <summary>Reads a pack's JSON from <paramref name="json"/> (read to its end into a pooled buffer).</summary>
     public static MeetingIndexEntry[] Read(Stream json, Pool? pool)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
-        try
-        {
-            var length = 0;
-            int read;
-            while ((read = json.Read(buffer, length, buffer.Length - length)) > 0)
-            {
-                length += read;
-                if (length == buffer.Length)
-                {
-                    var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
-                    buffer.AsSpan(0, length).CopyTo(larger);
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = larger;
-                }
-            }
-
-            return Read(buffer.AsSpan(0, length), pool);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+        using var bytes = RentedBytes.ReadAll(json);
+        return Read(bytes.Span, pool);
     }
 
     public static MeetingIndexEntry[] Read(string json, Pool? pool) => Read(Encoding.UTF8.GetBytes(json), pool);

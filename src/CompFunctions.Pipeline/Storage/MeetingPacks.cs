@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using CompFunctions.Core.Meetings;
@@ -67,14 +68,13 @@ public static class MeetingPacks
                 }
 
                 var found = await table.GetEntityIfExistsAsync<TableEntity>(partition, RowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
-                var stored = found.HasValue ? FromRow(found.Value!) : [];
-                var meetings = stored.Where(m => !removals.Contains(m.MeetingId)).ToDictionary(m => m.MeetingId, StringComparer.Ordinal);
-                foreach (var meeting in upserts)
+                if (!found.HasValue)
                 {
-                    meetings[meeting.MeetingId] = meeting;
+                    await WriteAsync(table, partition, null, upserts, cancellationToken).ConfigureAwait(false);
+                    return;
                 }
 
-                await WriteAsync(table, partition, found.HasValue ? found.Value!.ETag : null, meetings.Values, cancellationToken).ConfigureAwait(false);
+                await MergeAsync(table, found.Value!, upserts, removals, cancellationToken).ConfigureAwait(false);
                 return;
             }
             catch (RequestFailedException e) when (e.Status is 409 or 412 && attempt < Attempts)
@@ -114,6 +114,98 @@ public static class MeetingPacks
         }
 
         return moved;
+    }
+
+    /// <summary>
+    /// Rewrites a stored pack with <paramref name="upserts"/> in and <paramref name="removals"/> out,
+    /// under its ETag. The meetings that stay are copied as the JSON they were stored as, never
+    /// decoded: a night that changes one meeting of a month does not decode and encode the other 500.
+    /// </summary>
+    private static async Task MergeAsync(TableClient table, TableEntity stored, IReadOnlyCollection<Meeting> upserts, IReadOnlySet<string> removals, CancellationToken cancellationToken)
+    {
+        using var json = GzipJson.Open(stored) is { } stream ? ReadAll(stream) : null;
+        var kept = json is null ? [] : Elements(json.Span).Where(e => !removals.Contains(e.MeetingId)).ToList();
+        var incoming = new Dictionary<string, Meeting>(StringComparer.Ordinal);
+        foreach (var meeting in upserts)
+        {
+            incoming[meeting.MeetingId] = InUtc(meeting);
+        }
+
+        kept.RemoveAll(e => incoming.ContainsKey(e.MeetingId));
+        var count = kept.Count + incoming.Count;
+        if (count == 0)
+        {
+            await table.DeleteEntityAsync(stored.PartitionKey, RowKey, stored.ETag, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        // Both in meeting id order, as ToRow writes them: equal sets still make equal rows.
+        var added = incoming.Values.OrderBy(m => m.MeetingId, StringComparer.Ordinal).ToArray();
+        var row = new TableEntity(stored.PartitionKey, RowKey) { ["Meetings"] = count };
+        GzipJson.Set(row, output =>
+        {
+            using var writer = new Utf8JsonWriter(output);
+            writer.WriteStartArray();
+            var (k, a) = (0, 0);
+            while (k < kept.Count || a < added.Length)
+            {
+                if (a == added.Length || (k < kept.Count && string.CompareOrdinal(kept[k].MeetingId, added[a].MeetingId) < 0))
+                {
+                    writer.WriteRawValue(json!.Span.Slice(kept[k].Start, kept[k].Length), skipInputValidation: true);
+                    k++;
+                }
+                else
+                {
+                    JsonSerializer.Serialize(writer, added[a], StoredJson.Default.Meeting);
+                    a++;
+                }
+            }
+
+            writer.WriteEndArray();
+        }, $"The {count:N0} meetings of {stored.PartitionKey}");
+        await table.UpdateEntityAsync(row, stored.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static RentedBytes ReadAll(Stream stream)
+    {
+        using (stream)
+        {
+            return RentedBytes.ReadAll(stream);
+        }
+    }
+
+    /// <summary>Where each meeting of a pack's JSON array starts and ends, and its id.</summary>
+    private static List<(string MeetingId, int Start, int Length)> Elements(ReadOnlySpan<byte> json)
+    {
+        var elements = new List<(string, int, int)>();
+        var reader = new Utf8JsonReader(json);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray)
+        {
+            throw new JsonException("A meetings pack must hold a JSON array.");
+        }
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
+        {
+            var start = (int)reader.TokenStartIndex;
+            string? meetingId = null;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isId = reader.ValueTextEquals("MeetingId"u8);
+                reader.Read();
+                if (isId)
+                {
+                    meetingId = reader.GetString();
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+
+            elements.Add((meetingId ?? throw new JsonException("A meeting in a pack has no MeetingId."), start, (int)reader.BytesConsumed - start));
+        }
+
+        return elements;
     }
 
     private static async Task WriteAsync(TableClient table, string partition, ETag? etag, IReadOnlyCollection<Meeting> meetings, CancellationToken cancellationToken)

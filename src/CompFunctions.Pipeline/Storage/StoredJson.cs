@@ -9,6 +9,7 @@ namespace CompFunctions.Pipeline.Storage;
 /// Meetings go through <see cref="MeetingJsonConverter"/>.
 /// </summary>
 [JsonSourceGenerationOptions(UseStringEnumConverter = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, Converters = [typeof(MeetingJsonConverter)])]
+[JsonSerializable(typeof(Meeting))]
 [JsonSerializable(typeof(Meeting[]))]
 [JsonSerializable(typeof(MeetingVersion[]))]
 [JsonSerializable(typeof(StatementBody))]
