@@ -32,6 +32,7 @@ public sealed class ExportIngestion(
     ILogger<ExportIngestion> logger)
 {
     private const int ProgressEvery = 100_000;
+    private const int IndexReadAhead = 2;
     private static readonly JsonSerializerOptions ReportJson = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
     private readonly TableClient _meetings = tables.GetTableClient(Tables.Meetings);
@@ -169,15 +170,21 @@ public sealed class ExportIngestion(
         var unpackedBuckets = new bool[spill.Records.Files];
         var pool = new IndexEntryReader.Pool();
         var idChars = new char[SpilledRecord.MaxIdChars];
-        // The next bucket's index is read (and decoded) while this bucket's records are compared.
-        var reading = ReadIndexBucketAsync(MeetingIndex.BucketName(0), pool, cancellationToken);
+        // The next buckets' index is read (and decoded) while this bucket's records are compared:
+        // the emulator answers one query while the app decodes the other.
+        var reading = new Queue<Task<(Dictionary<string, MeetingIndexEntry>, bool)>>();
+        for (var ahead = 0; ahead < IndexReadAhead && ahead < spill.Records.Files; ahead++)
+        {
+            reading.Enqueue(ReadIndexBucketAsync(MeetingIndex.BucketName(ahead), pool, cancellationToken));
+        }
+
         for (var bucket = 0; bucket < spill.Records.Files; bucket++)
         {
             var bucketName = MeetingIndex.BucketName(bucket);
-            var (known, hasUnpacked) = await reading.ConfigureAwait(false);
-            if (bucket + 1 < spill.Records.Files)
+            var (known, hasUnpacked) = await reading.Dequeue().ConfigureAwait(false);
+            if (bucket + IndexReadAhead < spill.Records.Files)
             {
-                reading = ReadIndexBucketAsync(MeetingIndex.BucketName(bucket + 1), pool, cancellationToken);
+                reading.Enqueue(ReadIndexBucketAsync(MeetingIndex.BucketName(bucket + IndexReadAhead), pool, cancellationToken));
             }
 
             unpackedBuckets[bucket] = hasUnpacked;

@@ -117,22 +117,26 @@ internal static class IndexEntryReader
         }
     }
 
-    /// <summary>One string per distinct text, for texts read many times over.</summary>
+    /// <summary>One string per distinct text, for texts read many times over; safe to share between readers.</summary>
     public sealed class Pool
     {
         private readonly HashSet<string> _texts = new(StringComparer.Ordinal);
+        private readonly Lock _lock = new();
 
         public string Get(ReadOnlySpan<char> text)
         {
-            var lookup = _texts.GetAlternateLookup<ReadOnlySpan<char>>();
-            if (lookup.TryGetValue(text, out var known))
+            lock (_lock)
             {
-                return known;
-            }
+                var lookup = _texts.GetAlternateLookup<ReadOnlySpan<char>>();
+                if (lookup.TryGetValue(text, out var known))
+                {
+                    return known;
+                }
 
-            var made = text.ToString();
-            _texts.Add(made);
-            return made;
+                var made = text.ToString();
+                _texts.Add(made);
+                return made;
+            }
         }
     }
 }
