@@ -56,7 +56,13 @@ internal static class SampleRun
         foreach (var meeting in s.Lines.GroupBy(l => l.MeetingId))
         {
             var q = meeting.First().Qualification;
-            var verdict = q.Qualified ? $"qualified by {q.By}" : $"not qualified (failed: {string.Join(", ", q.FailedCriteria)})";
+            var verdict = q switch
+            {
+                { Qualified: true } => $"qualified by {q.By}",
+                { DisqualifiedBy: { } rule } => $"disqualified by {rule}",
+                { FailedCriteria.Count: > 0 } => $"not qualified (failed: {string.Join(", ", q.FailedCriteria)})",
+                _ => $"not qualified{(q.Explanation is { } why ? ": " + why : "")}",
+            };
             output.WriteLine($"{meeting.Key}  {verdict}");
             foreach (var line in meeting)
             {
