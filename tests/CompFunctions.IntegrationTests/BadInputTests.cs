@@ -77,6 +77,23 @@ public sealed class BadInputTests(PipelineFixture pipeline)
     }
 
     [Fact]
+    public async Task A_report_over_its_row_limit_lists_the_first_lines_of_the_file_and_counts_every_row()
+    {
+        // Rows are checked bucket by bucket, not in file order: the list must still be the file's first lines.
+        const string export = "it/many-bad-rows.csv";
+        var rows = Enumerable.Range(1, ExportReport.ListLimit + 5)
+            .Select(i => CsvRows.Held($"T-MB-{i}", "it-many-bad-rows").Replace(",held,", ",maybe,", StringComparison.Ordinal));
+        var run = await pipeline.WaitForRunAsync(await pipeline.DropExportAsync(export, CsvRows.File([.. rows])));
+
+        Assert.Equal((ExportReport.ListLimit + 5L, 0L, ExportReport.ListLimit + 5L), (run.RowsRead, run.Accepted, run.Quarantined));
+        var report = await ReportAsync(export, run);
+        Assert.True(report.GetProperty("listsTruncated").GetBoolean());
+        Assert.Equal(
+            Enumerable.Range(2, ExportReport.ListLimit).Select(line => (long)line),
+            report.GetProperty("quarantinedRows").EnumerateArray().Select(r => r.GetProperty("line").GetInt64()));
+    }
+
+    [Fact]
     public async Task An_empty_file_is_rejected_with_a_report_saying_so()
     {
         const string export = "it/empty.csv";
