@@ -79,6 +79,20 @@ public sealed class MeetingPacksTests(PipelineFixture pipeline)
         Assert.False((await table.GetEntityIfExistsAsync<TableEntity>(partition, MeetingPacks.RowKey)).HasValue);
     }
 
+    [Fact]
+    public void A_history_row_built_from_versions_serialized_one_by_one_holds_the_json_of_the_whole_array()
+    {
+        var versions = new[] { "T-PK-HV-3", "T-PK-HV-1", "T-PK-HV-2" }
+            .Select(id => new MeetingVersion(id, "hash-" + id, Partition, Meeting(id, MeetingStatus.Held) with { ContactTitle = "Head of \"Ops\" ü" }))
+            .ToArray();
+
+        var row = MeetingHistory.ToRow("b00", "p00", "run-1", versions);
+
+        var whole = System.Text.Json.JsonSerializer.Serialize(versions.OrderBy(v => v.MeetingId, StringComparer.Ordinal).ToArray(), StoredJson.Default.MeetingVersionArray);
+        Assert.Equal(whole, JsonOf(row));
+        Assert.Equal(("b00", "p00|run-1"), (row.PartitionKey, row.RowKey));
+    }
+
     private static string JsonOf(TableEntity row)
     {
         using var json = new StreamReader(GzipJson.Open(row)!);

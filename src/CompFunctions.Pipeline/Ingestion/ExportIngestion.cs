@@ -201,7 +201,7 @@ public sealed class ExportIngestion(
             bool FirstValid(string meetingId) =>
                 known.TryGetValue(meetingId, out var entry) ? seenKnown.Add(entry) : seenNew.Add(meetingId);
 
-            var versions = new List<MeetingVersion>();
+            var versions = new List<SerializedVersion>();
             foreach (var record in spill.Records.Read(bucket))
             {
                 if (knownById.TryGetValue(record.MeetingId(idChars), out var applied) && record.HashIs(applied.RawHash) && seenKnown.Add(applied))
@@ -274,7 +274,7 @@ public sealed class ExportIngestion(
                 if (before?.ContentHash != hash)
                 {
                     // A new version of the meeting: keep it, so what was paid from an older one stays readable.
-                    versions.Add(new MeetingVersion(meeting.MeetingId, hash, partition, current));
+                    versions.Add(MeetingHistory.Serialize(new MeetingVersion(meeting.MeetingId, hash, partition, current)));
                 }
 
                 spill.Index.Add(bucket, new MeetingIndexEntry(meeting.MeetingId, partition, furthest, meeting.LastModifiedAt, meeting.SourceRef.Export, hash, rawHash));

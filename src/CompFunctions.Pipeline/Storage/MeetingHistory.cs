@@ -8,6 +8,9 @@ namespace CompFunctions.Pipeline.Storage;
 /// <summary>One version of a meeting as an export brought it: its content hash and the statement partition it was applied to.</summary>
 public sealed record MeetingVersion(string MeetingId, string ContentHash, string AppliedPartition, Meeting Meeting);
 
+/// <summary>A meeting version already serialized (see <see cref="MeetingHistory.Serialize"/>).</summary>
+public sealed record SerializedVersion(string MeetingId, byte[] Json);
+
 /// <summary>
 /// The <c>meetinghistory</c> table: every distinct version of every meeting, so what was paid from
 /// a version the CRM later changed stays readable. Versions are grouped like the meeting index
@@ -17,11 +20,36 @@ public sealed record MeetingVersion(string MeetingId, string ContentHash, string
 /// </summary>
 public static class MeetingHistory
 {
-    public static TableEntity ToRow(string bucket, string pack, string runId, IEnumerable<MeetingVersion> versions)
+    public static TableEntity ToRow(string bucket, string pack, string runId, IEnumerable<MeetingVersion> versions) =>
+        ToRow(bucket, pack, runId, versions.Select(Serialize));
+
+    /// <summary>
+    /// A version as its JSON, made as soon as ingestion knows it: a bucket's versions wait for
+    /// their rows as bytes, not as meeting objects that would live through several collections.
+    /// </summary>
+    public static SerializedVersion Serialize(MeetingVersion version) =>
+        new(version.MeetingId, JsonSerializer.SerializeToUtf8Bytes(version, StoredJson.Default.MeetingVersion));
+
+    /// <summary>The row of one pack's versions from one run: the same JSON array serializing the versions would give.</summary>
+    public static TableEntity ToRow(string bucket, string pack, string runId, IEnumerable<SerializedVersion> versions)
     {
         var row = new TableEntity(bucket, $"{pack}|{runId}");
         var ordered = versions.OrderBy(v => v.MeetingId, StringComparer.Ordinal).ToArray();
-        GzipJson.Set(row, ordered, StoredJson.Default.MeetingVersionArray, $"The {ordered.Length:N0} meeting versions of pack {bucket}/{pack} from run {runId}");
+        GzipJson.Set(row, json =>
+        {
+            json.WriteByte((byte)'[');
+            for (var i = 0; i < ordered.Length; i++)
+            {
+                if (i > 0)
+                {
+                    json.WriteByte((byte)',');
+                }
+
+                json.Write(ordered[i].Json);
+            }
+
+            json.WriteByte((byte)']');
+        }, $"The {ordered.Length:N0} meeting versions of pack {bucket}/{pack} from run {runId}");
         return row;
     }
 
