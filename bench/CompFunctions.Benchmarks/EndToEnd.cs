@@ -45,9 +45,15 @@ internal sealed class BenchHost : IAsyncDisposable
 
     /// <summary>Waits, without being counted, until the run has finished and every SDR period it queued is evaluated.</summary>
     public Task<RunRecord> WaitForRunAsync(string runId, TimeSpan deadline) =>
-        PipelineWaits.ForRunAsync(new RunStore(Observer), Observer, runId, deadline);
+        PipelineWaits.ForRunAsync(new RunStore(Observer), Observer, runId, deadline).WaitAsync(Stopping);
 
     public T Get<T>() where T : notnull => App.Services.GetRequiredService<T>();
+
+    /// <summary>
+    /// Cancelled when the local host is asked to stop (Ctrl+C, SIGTERM: its console lifetime
+    /// catches both): waits give up, so the benchmark ends and removes Azurite and its files.
+    /// </summary>
+    public CancellationToken Stopping => App.Lifetime.ApplicationStopping;
 
     /// <param name="storage">A storage connection string to use instead of a private Azurite, or null.</param>
     public static async Task<BenchHost> StartAsync(TextWriter log, string? storage)
@@ -158,14 +164,14 @@ internal static class EndToEnd
         var clock = Stopwatch.StartNew();
         var droppedAt = DateTimeOffset.UtcNow;
         var deadline = TimeSpan.FromMinutes(60);
-        var finished = await PipelineWaits.ForRunFinishedAsync(new RunStore(host.Observer), RunIds.Of(blobName, uploaded.ETag), deadline);
+        var finished = await PipelineWaits.ForRunFinishedAsync(new RunStore(host.Observer), RunIds.Of(blobName, uploaded.ETag), deadline).WaitAsync(host.Stopping);
         var (ingestTime, ingestPeak) = (clock.Elapsed, memory.PeakBytes);
         // The run's start is stamped by the host's clock (this process's): how long the blob trigger took to notice the export.
         var noticed = finished.StartedAt - droppedAt;
         // What is still alive once ingestion is done, as opposed to what the garbage collector kept committed.
         GC.Collect();
         var live = GC.GetGCMemoryInfo().HeapSizeBytes;
-        var run = await PipelineWaits.ForEvaluationsAsync(host.Observer, finished, deadline);
+        var run = await PipelineWaits.ForEvaluationsAsync(host.Observer, finished, deadline).WaitAsync(host.Stopping);
         clock.Stop();
         var spent = transactions.Snapshot() - before;
         var c = CultureInfo.InvariantCulture;

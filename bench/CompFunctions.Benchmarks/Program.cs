@@ -7,8 +7,8 @@ using CompFunctions.LocalHost;
 // dotnet run -c Release --project bench/CompFunctions.Benchmarks -- statements            one statement under 50 concurrent clients
 const string usage = """
     core [BenchmarkDotNet options]
-    e2e [--rows 100000] [--changed 0.01] [--seed 1]
-    statements [--lines 1000] [--clients 50] [--seconds 15]
+    e2e [--rows 100000] [--changed 0.01] [--seed 1] [--nights 3] [--storage "<connection string>"]
+    statements [--lines 1000] [--clients 50] [--seconds 15] [--encoding gzip|identity] [--storage "<connection string>"]
     """;
 var command = args.Length > 0 ? args[0] : "";
 var rest = args.Length > 0 ? args[1..] : args;
@@ -27,6 +27,11 @@ try
             await Console.Error.WriteLineAsync("Usage:\n" + usage);
             return 2;
     }
+}
+catch (OperationCanceledException)
+{
+    await Console.Error.WriteLineAsync("Stopped before the end (Ctrl+C or SIGTERM); the emulator and the benchmark's files are removed.");
+    return 130;
 }
 catch (ArgumentException ex)
 {
