@@ -201,7 +201,7 @@ public sealed class StatementStore(TableServiceClient tables)
 
     /// <summary>
     /// The row for a statement: totals summed exactly as a statement sums them, the body gzipped,
-    /// and the digest of the body's JSON, all from one serialization.
+    /// and the digest (SHA-256) of the body as stored, compressed — all from one serialization.
     /// </summary>
     public static EncodedStatement Encode(string partition, StatementBody body)
     {
