@@ -182,12 +182,16 @@ public sealed class CrmExportReader : IDisposable
     }
 
     /// <summary>Checks and parses a record given as its known cells (see <see cref="KnownColumns"/>; null = absent column).</summary>
-    public static ExportRow ParseCells(IReadOnlyList<string?> cells, string exportName, long line)
+    public static ExportRow ParseCells(IReadOnlyList<string?> cells, string exportName, long line) =>
+        Parse(known => cells[known], exportName, line);
+
+    /// <summary>Checks and parses one record whose known cells <paramref name="cell"/> gives (by index in <see cref="KnownColumns"/>).</summary>
+    private static ExportRow Parse(Func<int, string?> cell, string exportName, long line)
     {
-        var parser = new RowParser(column => cells[KnownIndex[column]], exportName, line);
+        var parser = new RowParser(column => cell(KnownIndex[column]), exportName, line);
         var meeting = parser.Parse();
         return meeting is null
-            ? new QuarantinedRow(line, cells[MeetingIdCell]?.Trim(), string.Join("; ", parser.Problems) + ".")
+            ? new QuarantinedRow(line, cell(MeetingIdCell)?.Trim(), string.Join("; ", parser.Problems) + ".")
             : new AcceptedRow(line, meeting);
     }
 
@@ -200,19 +204,13 @@ public sealed class CrmExportReader : IDisposable
             return shape;
         }
 
-        var parser = new RowParser(column => CellText(KnownIndex[column]), _exportName, Line);
-        var meeting = parser.Parse();
-        if (meeting is null)
-        {
-            return new QuarantinedRow(Line, CellText(MeetingIdCell)?.Trim(), string.Join("; ", parser.Problems) + ".");
-        }
-
-        if (_seenMeetingIds is not null && !_seenMeetingIds.Add(meeting.MeetingId))
+        var row = Parse(CellText, _exportName, Line);
+        if (row is AcceptedRow { Meeting: var meeting } && _seenMeetingIds is not null && !_seenMeetingIds.Add(meeting.MeetingId))
         {
             return new QuarantinedRow(Line, CellText(MeetingIdCell)?.Trim(), DuplicateReason(meeting.MeetingId));
         }
 
-        return new AcceptedRow(Line, meeting);
+        return row;
     }
 
     public void Dispose() => _csv?.Dispose();

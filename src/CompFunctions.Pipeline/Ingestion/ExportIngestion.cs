@@ -17,8 +17,9 @@ namespace CompFunctions.Pipeline.Ingestion;
 /// <summary>
 /// Applies one CRM export blob: streams and validates its rows, stores the meetings that changed
 /// since the version applied before, records the run and its report, and queues one evaluation
-/// per (SDR, period) whose meetings changed. Memory does not grow with the file: rows are grouped
-/// through local temporary files (<see cref="Spill{T}"/>), one index bucket at a time.
+/// per (SDR, period) whose meetings changed. The file is never held in memory: records are grouped
+/// through local temporary files (<see cref="RecordSpill"/>, <see cref="Spill{T}"/>) and worked on
+/// one index bucket (a 64th) at a time.
 /// Idempotent: the same blob version always yields the same run id and the same rows, so a
 /// retried trigger rewrites what the first attempt wrote. The export blob is only ever read.
 /// </summary>
@@ -151,11 +152,12 @@ public sealed class ExportIngestion(
         $"records-v1|{context.Calendar.TimeZoneId}|{string.Join('|', context.Stages.Stages)}";
 
     /// <summary>
-    /// Pass 2–4: compares each accepted row with the version applied before (bucket by bucket),
+    /// Pass 2–4: skips each record identical to the one its meeting was applied from, parses and
+    /// checks the others and compares them with the version applied before (bucket by bucket),
     /// stores what changed, and returns the (period|SDR) partitions to evaluate again: every
     /// partition a changed meeting is now in or moved out of, and the month after each (whose
-    /// duplicate and paid-once checks look back at it). Unchanged rows cost nothing but the read
-    /// of their index bucket. Writes go meetings first, index last: if we fail in between, the
+    /// duplicate and paid-once checks look back at it). Unchanged rows cost nothing but their spill
+    /// round trip and the read of their index bucket. Writes go meetings first, index last: if we fail in between, the
     /// retry still sees the old index and does the same work again.
     /// </summary>
     private async Task<Applied> ApplyAsync(string exportName, string runId, IngestionSpill spill, QuarantineList quarantined, CancellationToken cancellationToken)

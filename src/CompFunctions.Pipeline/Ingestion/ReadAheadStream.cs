@@ -39,7 +39,8 @@ internal sealed class ReadAheadStream : Stream
     /// </summary>
     public async Task<string> HashHexAsync(CancellationToken cancellationToken)
     {
-        while (!_ended && await ReadAsync(new byte[BlockBytes], cancellationToken).ConfigureAwait(false) > 0)
+        var rest = new byte[BlockBytes];
+        while (!_ended && await ReadAsync(rest, cancellationToken).ConfigureAwait(false) > 0)
         {
         }
 

@@ -43,8 +43,6 @@ internal sealed class RecordSpill : IDisposable
 
     public int Files => _files.Length;
 
-    public long Count { get; private set; }
-
     /// <summary>Appends the reader's current record to <paramref name="file"/>.</summary>
     public void Add(int file, CrmExportReader reader)
     {
@@ -76,7 +74,6 @@ internal sealed class RecordSpill : IDisposable
         BinaryPrimitives.WriteInt32LittleEndian(length4, payload.Length);
         stream.Write(length4);
         stream.Write(payload);
-        Count++;
     }
 
     /// <summary>

@@ -123,7 +123,8 @@ public static class MeetingPacks
     /// </summary>
     private static async Task MergeAsync(TableClient table, TableEntity stored, IReadOnlyCollection<Meeting> upserts, IReadOnlySet<string> removals, CancellationToken cancellationToken)
     {
-        using var json = GzipJson.Open(stored) is { } stream ? ReadAll(stream) : null;
+        using var stream = GzipJson.Open(stored);
+        using var json = stream is null ? null : RentedBytes.ReadAll(stream);
         var kept = json is null ? [] : Elements(json.Span).Where(e => !removals.Contains(e.MeetingId)).ToList();
         var incoming = new Dictionary<string, Meeting>(StringComparer.Ordinal);
         foreach (var meeting in upserts)
@@ -164,14 +165,6 @@ public static class MeetingPacks
             writer.WriteEndArray();
         }, $"The {count:N0} meetings of {stored.PartitionKey}");
         await table.UpdateEntityAsync(row, stored.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
-    }
-
-    private static RentedBytes ReadAll(Stream stream)
-    {
-        using (stream)
-        {
-            return RentedBytes.ReadAll(stream);
-        }
     }
 
     /// <summary>Where each meeting of a pack's JSON array starts and ends, and its id.</summary>
