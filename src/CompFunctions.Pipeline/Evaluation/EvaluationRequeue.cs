@@ -4,7 +4,7 @@ using CompFunctions.Pipeline.Storage;
 
 namespace CompFunctions.Pipeline.Evaluation;
 
-/// <summary>Queues the evaluation of every (SDR, period) that has meetings in a range of periods.</summary>
+/// <summary>Queues the evaluation of every (SDR, period) that has meetings in a range of periods (a message per SDR, see <see cref="EvaluationRequest"/>).</summary>
 public sealed class EvaluationRequeue(TableServiceClient tables, QueueServiceClient queues)
 {
     private readonly TableClient _meetings = tables.GetTableClient(Tables.Meetings);
@@ -23,10 +23,9 @@ public sealed class EvaluationRequeue(TableServiceClient tables, QueueServiceCli
             partitions.Add(e.PartitionKey);
         }
 
-        foreach (var partition in partitions)
+        foreach (var request in EvaluationRequest.For(partitions, reason))
         {
-            var (period, sdrId) = Tables.SplitSdrPeriodKey(partition);
-            await _queue.SendMessageAsync(new EvaluationRequest(sdrId, period, reason).ToJson(), cancellationToken).ConfigureAwait(false);
+            await _queue.SendMessageAsync(request.ToJson(), cancellationToken).ConfigureAwait(false);
         }
 
         return [.. partitions];

@@ -19,7 +19,7 @@ namespace CompFunctions.Pipeline.Evaluation;
 public sealed class SdrPeriodEvaluation(
     TableServiceClient tables,
     PolicyStore policies,
-    PeriodStore periods,
+    PeriodStore locks,
     StatementStore statements,
     EvaluationContext context,
     IOptions<CompensationOptions> options,
@@ -31,24 +31,50 @@ public sealed class SdrPeriodEvaluation(
     /// <summary>Handles one queue message. A malformed message is logged and dropped (retrying cannot fix it).</summary>
     public async Task HandleAsync(string message, CancellationToken cancellationToken)
     {
-        if (!EvaluationRequest.TryParse(message, out var request, out var period, out var problem))
+        if (!EvaluationRequest.TryParse(message, out var request, out var periods, out var problem))
         {
             logger.BadEvaluationMessage(problem!);
             return;
         }
 
-        await EvaluateAsync(request!.SdrId, period, request.RunId, cancellationToken).ConfigureAwait(false);
+        await EvaluateAsync(request!.SdrId, periods, request.RunId, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Evaluates <paramref name="periods"/> of one SDR in order. A period's meetings, read for its
+    /// own evaluation, serve as "the month before" of the next one, so each month is read once.
+    /// The audit rows are written together at the end (one transaction: they share the
+    /// requester's partition) — after every statement is in place, which is what an audit row
+    /// promises. A failure anywhere retries the whole message; periods already written then find
+    /// their statement equal and write nothing.
+    /// </summary>
     /// <param name="requestedBy">The run (or replay, or policy document) that asked for it, recorded in the audit trail.</param>
-    public async Task EvaluateAsync(string sdrId, CompPeriod period, string? requestedBy, CancellationToken cancellationToken)
+    public async Task EvaluateAsync(string sdrId, IReadOnlyList<CompPeriod> periods, string? requestedBy, CancellationToken cancellationToken)
     {
-        using var scope = logger.BeginScope(new Dictionary<string, object> { ["SdrId"] = sdrId, ["Period"] = period.ToString() });
         var policySet = await policies.LoadAsync(options.Value, cancellationToken).ConfigureAwait(false);
-        var partition = Tables.SdrPeriodKey(period, sdrId);
-        var meetings = await MeetingsAsync(partition, cancellationToken).ConfigureAwait(false);
-        var previous = await MeetingsAsync(Tables.SdrPeriodKey(period.Previous(), sdrId), cancellationToken).ConfigureAwait(false);
+        var audit = new List<TableTransactionAction>(periods.Count);
+        (CompPeriod Period, List<Meeting> Meetings)? last = null;
+        foreach (var period in periods.Order())
+        {
+            using var scope = logger.BeginScope(new Dictionary<string, object> { ["SdrId"] = sdrId, ["Period"] = period.ToString() });
+            var previous = last is { } before && before.Period == period.Previous()
+                ? before.Meetings
+                : await MeetingsAsync(Tables.SdrPeriodKey(period.Previous(), sdrId), cancellationToken).ConfigureAwait(false);
+            var meetings = await MeetingsAsync(Tables.SdrPeriodKey(period, sdrId), cancellationToken).ConfigureAwait(false);
+            audit.Add(new TableTransactionAction(
+                TableTransactionActionType.UpsertReplace,
+                await EvaluateAsync(policySet, sdrId, period, meetings, previous, requestedBy, cancellationToken).ConfigureAwait(false)));
+            last = (period, meetings);
+        }
 
+        await TableBatches.SubmitAsync(_evaluations, audit, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Evaluates one period and writes its statement (or books its changes as adjustments when it is locked); returns its audit row, not yet written.</summary>
+    private async Task<TableEntity> EvaluateAsync(
+        PolicySet policySet, string sdrId, CompPeriod period, List<Meeting> meetings, List<Meeting> previous, string? requestedBy, CancellationToken cancellationToken)
+    {
+        var partition = Tables.SdrPeriodKey(period, sdrId);
         var evaluation = new PeriodEvaluator(policySet, context).Evaluate(sdrId, period, meetings, previous);
         var lines = evaluation.Lines.Select(StoredLine.From).OrderBy(l => l.Line.LineId, StringComparer.Ordinal).ToArray();
         var verdicts = evaluation.Meetings
@@ -57,7 +83,7 @@ public sealed class SdrPeriodEvaluation(
             .OrderBy(v => v.MeetingId, StringComparer.Ordinal)
             .ToArray();
 
-        var locked = await periods.LockedAsync(cancellationToken).ConfigureAwait(false);
+        var locked = await locks.LockedAsync(cancellationToken).ConfigureAwait(false);
         if (locked.Contains(period))
         {
             // Paid history never changes: the difference goes into the first open period as adjustments.
@@ -69,27 +95,27 @@ public sealed class SdrPeriodEvaluation(
                 context.LocalDateText,
                 cancellationToken).ConfigureAwait(false);
             logger.AdjustmentsBooked(sdrId, period.ToString(), booked, open.ToString());
-            await RecordAsync(requestedBy, partition, evaluation, locked: true, cancellationToken).ConfigureAwait(false);
-            return;
+            return AuditRow(requestedBy, partition, evaluation, locked: true);
         }
 
         // Stored already? Equal digests, same statement: nothing is written. Adjustments booked here from locked months are kept as they are.
         var stored = await statements.ReadHeadAsync(partition, cancellationToken).ConfigureAwait(false);
         var changed = await statements.WriteIfChangedAsync(partition, new StatementBody(lines, stored?.Adjustments ?? [], verdicts), stored, cancellationToken).ConfigureAwait(false);
 
-        // Recorded last: an evaluation row for a run means its statement is in place (what waiting for a run's evaluations relies on).
-        await RecordAsync(requestedBy, partition, evaluation, locked: false, cancellationToken).ConfigureAwait(false);
         logger.Evaluated(sdrId, period.ToString(), meetings.Count, lines.Length, changed);
+
+        // Written once every period of the message is: an evaluation row for a run means its statement is in place (what waiting for a run's evaluations relies on).
+        return AuditRow(requestedBy, partition, evaluation, locked: false);
     }
 
     /// <summary>The <c>evaluations</c> partition an evaluation requested by <paramref name="requestedBy"/> is recorded in.</summary>
     public static string AuditPartition(string? requestedBy) => string.IsNullOrEmpty(requestedBy) ? "unknown" : Sanitize(requestedBy);
 
     /// <summary>The audit trail: which policy versions an evaluation used and what it came to.</summary>
-    private Task RecordAsync(string? requestedBy, string partition, PeriodEvaluation evaluation, bool locked, CancellationToken cancellationToken)
+    private static TableEntity AuditRow(string? requestedBy, string partition, PeriodEvaluation evaluation, bool locked)
     {
         var lines = evaluation.Lines.ToArray();
-        return _evaluations.UpsertEntityAsync(new TableEntity(AuditPartition(requestedBy), partition)
+        return new TableEntity(AuditPartition(requestedBy), partition)
         {
             ["Plans"] = string.Join(" ", lines.Select(l => l.Plan.ToString()).Distinct().Order(StringComparer.Ordinal)),
             ["Rulesets"] = string.Join(" ", lines.Select(l => l.Ruleset.ToString()).Distinct().Order(StringComparer.Ordinal)),
@@ -97,7 +123,7 @@ public sealed class SdrPeriodEvaluation(
             ["Lines"] = lines.Length,
             ["Total"] = lines.Sum(l => l.Amount.Amount).ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["PeriodLocked"] = locked,
-        }, TableUpdateMode.Replace, cancellationToken);
+        };
     }
 
     /// <summary>Table keys may not hold / \ # ? or control characters.</summary>

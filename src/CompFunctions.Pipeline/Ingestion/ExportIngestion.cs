@@ -111,11 +111,8 @@ public sealed class ExportIngestion(
 
         var applied = await ApplyAsync(export.Name, runId, spill, quarantined, cancellationToken).ConfigureAwait(false);
         var queued = applied.Queue.Order(StringComparer.Ordinal).ToArray();
-        await Parallel.ForEachAsync(queued, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (partition, ct) =>
-        {
-            var (period, sdrId) = Tables.SplitSdrPeriodKey(partition);
-            await _queue.SendMessageAsync(new EvaluationRequest(sdrId, period, runId).ToJson(), ct).ConfigureAwait(false);
-        }).ConfigureAwait(false);
+        await Parallel.ForEachAsync(EvaluationRequest.For(queued, runId), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (request, ct) =>
+            await _queue.SendMessageAsync(request.ToJson(), ct).ConfigureAwait(false)).ConfigureAwait(false);
 
         report = report with
         {
