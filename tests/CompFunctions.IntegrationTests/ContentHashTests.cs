@@ -27,17 +27,7 @@ public sealed class ContentHashTests
     [Fact]
     public async Task The_content_hash_of_every_generated_meeting_is_the_one_the_index_has_always_stored()
     {
-        var csv = new StringWriter();
-        await ExportGenerator.WriteAsync(csv, new GeneratorOptions { Rows = 3_000, Seed = 7 });
-        using var reader = await CrmExportReader.OpenAsync(new MemoryStream(Encoding.UTF8.GetBytes(csv.ToString())), "hash.csv", CancellationToken.None);
-        var meetings = new List<Meeting>();
-        await foreach (var row in reader.ReadRowsAsync(CancellationToken.None))
-        {
-            if (row is AcceptedRow accepted)
-            {
-                meetings.Add(accepted.Meeting with { FurthestStage = accepted.Meeting.HighestStage });
-            }
-        }
+        var meetings = (await CsvRows.GeneratedMeetingsAsync(3_000, seed: 7)).Select(m => m with { FurthestStage = m.HighestStage }).ToList();
 
         Assert.True(meetings.Count > 2_900);
         Assert.All(meetings, m => Assert.Equal(AsFirstWritten(m), MeetingEntities.ContentHash(m)));

@@ -23,4 +23,22 @@ internal static class CsvRows
     }
 
     public static string File(params string[] rows) => Header + "\n" + string.Join("\n", rows) + "\n";
+
+    /// <summary>The meetings of a generated export (<see cref="LocalHost.ExportGenerator"/>), as the reader accepts them.</summary>
+    public static async Task<List<Core.Meetings.Meeting>> GeneratedMeetingsAsync(int rows, int seed)
+    {
+        var csv = new StringWriter();
+        await LocalHost.ExportGenerator.WriteAsync(csv, new LocalHost.GeneratorOptions { Rows = rows, Seed = seed });
+        using var reader = await Core.Export.CrmExportReader.OpenAsync(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(csv.ToString())), $"generated-{seed}.csv", CancellationToken.None);
+        var meetings = new List<Core.Meetings.Meeting>();
+        await foreach (var row in reader.ReadRowsAsync(CancellationToken.None))
+        {
+            if (row is Core.Export.AcceptedRow accepted)
+            {
+                meetings.Add(accepted.Meeting);
+            }
+        }
+
+        return meetings;
+    }
 }

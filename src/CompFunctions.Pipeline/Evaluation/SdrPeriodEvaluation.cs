@@ -76,10 +76,10 @@ public sealed class SdrPeriodEvaluation(
     {
         var partition = Tables.SdrPeriodKey(period, sdrId);
         var evaluation = new PeriodEvaluator(policySet, context).Evaluate(sdrId, period, meetings, previous);
-        var lines = evaluation.Lines.Select(StoredLine.From).OrderBy(l => l.Line.LineId, StringComparer.Ordinal).ToArray();
+        var lines = evaluation.Lines.OrderBy(l => l.LineId, StringComparer.Ordinal).ToArray();
         var verdicts = evaluation.Meetings
             .Where(e => e.Verdict is not null)
-            .Select(e => new StoredVerdict(e.Meeting.MeetingId, VerdictDocument.From(e.Verdict!)))
+            .Select(e => new EvaluatedVerdict(e.Meeting.MeetingId, e.Verdict!))
             .OrderBy(v => v.MeetingId, StringComparer.Ordinal)
             .ToArray();
 
@@ -100,7 +100,7 @@ public sealed class SdrPeriodEvaluation(
 
         // Stored already? Equal digests, same statement: nothing is written. Adjustments booked here from locked months are kept as they are.
         var stored = await statements.ReadHeadAsync(partition, cancellationToken).ConfigureAwait(false);
-        var changed = await statements.WriteIfChangedAsync(partition, new StatementBody(lines, stored?.Adjustments ?? [], verdicts), stored, cancellationToken).ConfigureAwait(false);
+        var changed = await statements.WriteIfChangedAsync(StatementStore.Encode(partition, lines, verdicts, stored?.Adjustments ?? []), stored, cancellationToken).ConfigureAwait(false);
 
         logger.Evaluated(sdrId, period.ToString(), meetings.Count, lines.Length, changed);
 

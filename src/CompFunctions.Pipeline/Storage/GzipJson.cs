@@ -42,8 +42,9 @@ public static class GzipJson
         var chunks = new ChunkWriter();
         using (var hashed = hash is null ? null : new HashingTee(hash, chunks))
         using (var gzip = new GZipStream(hashed ?? (Stream)chunks, CompressionLevel.Fastest, leaveOpen: true))
+        using (var blocks = new FixedBlocks(gzip))
         {
-            write(gzip);
+            write(blocks);
         }
 
         var data = chunks.Finish();
@@ -115,6 +116,48 @@ public static class GzipJson
             }
 
             return _chunks;
+        }
+    }
+
+    /// <summary>
+    /// Passes what is written on in blocks of one size, the last one shorter. The compressor's
+    /// output depends on how its input is cut into writes, not only on the bytes; fixed blocks make
+    /// the stored bytes — and so a digest of them — depend on the JSON alone, whoever wrote it and
+    /// however it flushed.
+    /// </summary>
+    private sealed class FixedBlocks(Stream next) : WriteOnlyStream
+    {
+        private const int BlockBytes = 32 * 1024;
+        private byte[]? _block = System.Buffers.ArrayPool<byte>.Shared.Rent(BlockBytes);
+        private int _used;
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            var block = _block ?? throw new ObjectDisposedException(nameof(FixedBlocks));
+            while (buffer.Length > 0)
+            {
+                var n = Math.Min(buffer.Length, BlockBytes - _used);
+                buffer[..n].CopyTo(block.AsSpan(_used));
+                _used += n;
+                buffer = buffer[n..];
+                if (_used == BlockBytes)
+                {
+                    next.Write(block, 0, BlockBytes);
+                    _used = 0;
+                }
+            }
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing && _block is { } block)
+            {
+                next.Write(block, 0, _used);
+                _block = null;
+                System.Buffers.ArrayPool<byte>.Shared.Return(block);
+            }
+
+            base.Dispose(disposing);
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using CompFunctions.Core.Meetings;
@@ -187,9 +188,12 @@ public sealed class StatementStore(TableServiceClient tables)
     }
 
     /// <summary>Writes the statement <paramref name="body"/> makes unless the stored one is the same; true when it wrote.</summary>
-    public async Task<bool> WriteIfChangedAsync(string partition, StatementBody body, StatementHead? stored, CancellationToken cancellationToken)
+    public Task<bool> WriteIfChangedAsync(string partition, StatementBody body, StatementHead? stored, CancellationToken cancellationToken) =>
+        WriteIfChangedAsync(Encode(partition, body), stored, cancellationToken);
+
+    /// <summary>Writes <paramref name="encoded"/> unless the stored statement has its digest; true when it wrote.</summary>
+    public async Task<bool> WriteIfChangedAsync(EncodedStatement encoded, StatementHead? stored, CancellationToken cancellationToken)
     {
-        var encoded = Encode(partition, body);
         if (stored?.Summary.Digest == encoded.Digest)
         {
             return false;
@@ -199,14 +203,28 @@ public sealed class StatementStore(TableServiceClient tables)
         return true;
     }
 
+    /// <summary>The row for a statement held as stored documents (booking adjustments, moving rows of earlier versions).</summary>
+    public static EncodedStatement Encode(string partition, StatementBody body) =>
+        Encode(partition, body.Lines.Select(l => l.ToLine()), body.Adjustments, json => JsonSerializer.Serialize(json, body with { Adjustments = [] }, StoredJson.Default.StatementBody));
+
     /// <summary>
-    /// The row for a statement: totals summed exactly as a statement sums them, the body gzipped,
-    /// and the digest (SHA-256) of the body as stored, compressed — all from one serialization.
+    /// The row for a statement as an evaluation made it: its own <paramref name="lines"/> (in
+    /// line-id order) and <paramref name="verdicts"/> (in meeting-id order), written straight into
+    /// the row's JSON (<see cref="StatementJson"/>: the same bytes as the documents would give),
+    /// and the <paramref name="adjustments"/> already booked into it.
     /// </summary>
-    public static EncodedStatement Encode(string partition, StatementBody body)
+    public static EncodedStatement Encode(string partition, IReadOnlyList<PayoutLine> lines, IReadOnlyList<EvaluatedVerdict> verdicts, StoredLine[] adjustments) =>
+        Encode(partition, lines.Select(l => l with { Amount = l.Amount.Rounded() }), adjustments, json => StatementJson.WriteBody(json, lines, verdicts));
+
+    /// <summary>
+    /// The row for a statement: totals summed exactly as a statement sums them (from the lines'
+    /// amounts as stored, rounded), the body gzipped, and the digest (SHA-256) of what is stored,
+    /// compressed — all from one serialization.
+    /// </summary>
+    private static EncodedStatement Encode(string partition, IEnumerable<PayoutLine> own, StoredLine[] adjustments, Action<Stream> writeBody)
     {
         var (period, sdrId) = Tables.SplitSdrPeriodKey(partition);
-        var lines = body.Lines.Concat(body.Adjustments).OrderBy(l => l.Line.LineId, StringComparer.Ordinal).Select(l => l.ToLine()).ToArray();
+        var lines = own.Concat(adjustments.Select(l => l.ToLine())).ToArray();
         var row = new TableEntity(period, sdrId) { ["Lines"] = lines.Length };
         if (lines.Length > 0)
         {
@@ -230,10 +248,10 @@ public sealed class StatementStore(TableServiceClient tables)
         // Lines and verdicts, then the adjustments under columns of their own (what an evaluation reads back); one digest of both.
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var what = $"The statement of {sdrId} in {period} ({lines.Length:N0} lines)";
-        GzipJson.Set(row, body with { Adjustments = [] }, StoredJson.Default.StatementBody, what, hash: hash);
-        if (body.Adjustments.Length > 0)
+        GzipJson.Set(row, writeBody, what, hash: hash);
+        if (adjustments.Length > 0)
         {
-            GzipJson.Set(row, body.Adjustments, StoredJson.Default.StoredLineArray, what, AdjustmentsPrefix, hash);
+            GzipJson.Set(row, adjustments, StoredJson.Default.StoredLineArray, what, AdjustmentsPrefix, hash);
         }
 
         var digest = Convert.ToHexStringLower(hash.GetHashAndReset());
