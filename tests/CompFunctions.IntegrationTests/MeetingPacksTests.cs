@@ -29,7 +29,7 @@ public sealed class MeetingPacksTests(PipelineFixture pipeline)
             }),
             read);
         Assert.Equal("48000.10", read[0].OpportunityAmount!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        await table.DeleteEntityAsync("roundtrip|pack", MeetingPacks.RowKey);
+        await table.DeleteEntityAsync("roundtrip|pack", MeetingPacks.RowKeyOf("roundtrip|pack"));
     }
 
     [Fact]
@@ -43,7 +43,7 @@ public sealed class MeetingPacksTests(PipelineFixture pipeline)
         Assert.True(await MeetingPacks.PackRowsFromBeforePacksAsync(table, CancellationToken.None) >= 2);
 
         var rows = await TablePartition.ReadAsync(table, Partition, CancellationToken.None);
-        Assert.Equal([MeetingPacks.RowKey], rows.Select(r => r.RowKey));
+        Assert.Equal([MeetingPacks.RowKeyOf(Partition)], rows.Select(r => r.RowKey));
         Assert.Equal(["T-PK-1", "T-PK-2"], MeetingPacks.FromRow(rows[0]).Select(m => m.MeetingId));
 
         // Tonight's export brings a third meeting of the same SDR and month: it joins the pack, it does not replace it.
@@ -53,6 +53,34 @@ public sealed class MeetingPacksTests(PipelineFixture pipeline)
 
         Assert.Equal(["T-PK-1", "T-PK-2", "T-PK-3"], (await MeetingPacks.ReadAsync(table, Partition, CancellationToken.None)).Select(m => m.MeetingId));
         Assert.Equal(["T-PK-1", "T-PK-3"], statement.Lines.Where(l => l.Amount > 0).Select(l => l.MeetingId).Distinct().Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_pack_stored_under_the_row_key_packs_once_shared_moves_to_its_own_and_keeps_every_meeting()
+    {
+        var table = pipeline.Tables.GetTableClient(Tables.Meetings);
+        const string Shared = "2028-05|it-packs-shared";
+        const string Both = "2028-05|it-packs-both";
+        var meetings = new[] { Meeting("T-PK-SK-1", MeetingStatus.Held), Meeting("T-PK-SK-2", MeetingStatus.NoShow) };
+        // What an earlier version wrote: the pack under the shared key. And a partition a stopped move left both ways (the own key is newer).
+        await table.UpsertEntityAsync(SharedKeyed(MeetingPacks.ToRow(Shared, meetings)));
+        await table.UpsertEntityAsync(SharedKeyed(MeetingPacks.ToRow(Both, meetings[..1])));
+        await table.UpsertEntityAsync(MeetingPacks.ToRow(Both, meetings));
+
+        Assert.True(await MeetingPacks.KeyPacksByPartitionAsync(table, CancellationToken.None) >= 2);
+
+        foreach (var partition in new[] { Shared, Both })
+        {
+            var rows = await TablePartition.ReadAsync(table, partition, CancellationToken.None);
+            Assert.Equal([MeetingPacks.RowKeyOf(partition)], rows.Select(r => r.RowKey));
+            Assert.Equal(["T-PK-SK-1", "T-PK-SK-2"], (await MeetingPacks.ReadAsync(table, partition, CancellationToken.None)).Select(m => m.MeetingId));
+        }
+    }
+
+    private static TableEntity SharedKeyed(TableEntity pack)
+    {
+        pack.RowKey = MeetingPacks.SharedRowKey;
+        return pack;
     }
 
     [Fact]
@@ -69,14 +97,14 @@ public sealed class MeetingPacksTests(PipelineFixture pipeline)
         await MeetingPacks.ApplyAsync(table, partition, upserts, new HashSet<string> { "T-PK-MG-1", "T-PK-MG-7" }, fresh: false, CancellationToken.None);
 
         var expected = stored.Where(m => m.MeetingId is not ("T-PK-MG-1" or "T-PK-MG-7" or "T-PK-MG-5")).Concat(upserts).ToArray();
-        var merged = (await table.GetEntityAsync<TableEntity>(partition, MeetingPacks.RowKey)).Value;
+        var merged = (await table.GetEntityAsync<TableEntity>(partition, MeetingPacks.RowKeyOf(partition))).Value;
         Assert.Equal(JsonOf(MeetingPacks.ToRow(partition, expected)), JsonOf(merged));
         Assert.Equal(expected.Length, merged.GetInt32("Meetings"));
         Assert.Equal(MeetingStatus.NoShow, MeetingPacks.FromRow(merged).Single(m => m.MeetingId == "T-PK-MG-5").Status);
 
         // Everything moved out: the row goes.
         await MeetingPacks.ApplyAsync(table, partition, [], expected.Select(m => m.MeetingId).ToHashSet(), fresh: false, CancellationToken.None);
-        Assert.False((await table.GetEntityIfExistsAsync<TableEntity>(partition, MeetingPacks.RowKey)).HasValue);
+        Assert.False((await table.GetEntityIfExistsAsync<TableEntity>(partition, MeetingPacks.RowKeyOf(partition))).HasValue);
     }
 
     [Fact]

@@ -82,6 +82,7 @@ public sealed class ExportIngestion(
         // Pass 1: read every record and sort it, unparsed, by index bucket into local files.
         // Nothing of the file stays in memory, however long it is. Parsing and checking a row
         // waits for pass 2, and is skipped there for a record identical to the one applied before.
+        var phase = System.Diagnostics.Stopwatch.StartNew();
         using var spill = new IngestionSpill(runId, SettingsKey(context));
         var quarantined = new QuarantineList(ExportReport.ListLimit);
         long rowsRead = 0;
@@ -109,10 +110,13 @@ public sealed class ExportIngestion(
             quarantined.Add(new QuarantineEntry(reader.Line, null, malformed));
         }
 
+        var read = phase.Elapsed;
         var applied = await ApplyAsync(export.Name, runId, spill, quarantined, cancellationToken).ConfigureAwait(false);
         var queued = applied.Queue.Order(StringComparer.Ordinal).ToArray();
+        var queuing = phase.Elapsed;
         await Parallel.ForEachAsync(EvaluationRequest.For(queued, runId), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (request, ct) =>
             await _queue.SendMessageAsync(request.ToJson(), ct).ConfigureAwait(false)).ConfigureAwait(false);
+        logger.IngestTimings(export.Name, read.TotalSeconds, applied.Compared.TotalSeconds, applied.MeetingsStored.TotalSeconds, (queuing - read - applied.Compared - applied.MeetingsStored).TotalSeconds, (phase.Elapsed - queuing).TotalSeconds);
 
         report = report with
         {
@@ -139,7 +143,9 @@ public sealed class ExportIngestion(
         return await FinishAsync(report, written, queued.Length, cancellationToken).ConfigureAwait(false);
     }
 
-    private sealed record Applied(HashSet<string> Queue, QuarantineList Stale, long Accepted, long Unchanged);
+    /// <param name="Compared">How long comparing took (pass 2).</param>
+    /// <param name="MeetingsStored">How long storing the changed meetings took after it (the rest of applying is writing the index).</param>
+    private sealed record Applied(HashSet<string> Queue, QuarantineList Stale, long Accepted, long Unchanged, TimeSpan Compared, TimeSpan MeetingsStored);
 
     /// <summary>
     /// What, besides a record's cells, decides how it is applied (its period, its furthest stage):
@@ -159,6 +165,7 @@ public sealed class ExportIngestion(
     /// </summary>
     private async Task<Applied> ApplyAsync(string exportName, string runId, IngestionSpill spill, QuarantineList quarantined, CancellationToken cancellationToken)
     {
+        var comparing = System.Diagnostics.Stopwatch.StartNew();
         var touched = new HashSet<string>(StringComparer.Ordinal);
         var stale = new QuarantineList(ExportReport.ListLimit);
         var movedOut = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
@@ -286,17 +293,20 @@ public sealed class ExportIngestion(
             logger.IngestApplying(exportName, "compared", bucket + 1, spill.Records.Files);
         }
 
+        var compared = comparing.Elapsed;
         await StoreMeetingsAsync(spill.Meetings, movedOut, occupied, cancellationToken).ConfigureAwait(false);
         logger.IngestApplying(exportName, "meetings stored", spill.Meetings.Count, spill.Meetings.Count);
+        var meetingsStored = comparing.Elapsed - compared;
 
-        for (var bucket = 0; bucket < spill.Index.Files; bucket++)
+        // Buckets are independent partitions: a few are written at once.
+        await Parallel.ForAsync(0, spill.Index.Files, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken }, async (bucket, ct) =>
         {
             var changed = spill.Index.Read(bucket).ToList();
             if (changed.Count > 0 || unpackedBuckets[bucket])
             {
-                await MeetingIndex.WriteAsync(_index, MeetingIndex.BucketName(bucket), changed, cancellationToken).ConfigureAwait(false);
+                await MeetingIndex.WriteAsync(_index, MeetingIndex.BucketName(bucket), changed, ct).ConfigureAwait(false);
             }
-        }
+        }).ConfigureAwait(false);
 
         var queue = new HashSet<string>(touched, StringComparer.Ordinal);
         foreach (var partition in touched)
@@ -308,7 +318,7 @@ public sealed class ExportIngestion(
             }
         }
 
-        return new Applied(queue, stale, accepted, unchanged);
+        return new Applied(queue, stale, accepted, unchanged, compared, meetingsStored);
     }
 
     /// <summary>

@@ -116,14 +116,17 @@ public static class MeetingIndex
                 return;
             }
 
-            var contents = packs.ToDictionary(p => p.Key, p => EntriesOf(p.Value).ToDictionary(e => e.MeetingId, StringComparer.Ordinal), StringComparer.Ordinal);
+            // Only the packs that change are decoded (a night with few changes touches a few per bucket).
+            var contents = new Dictionary<string, Dictionary<string, MeetingIndexEntry>>(StringComparer.Ordinal);
             var dirty = new HashSet<string>(StringComparer.Ordinal);
             void Put(MeetingIndexEntry entry, bool replace)
             {
                 var pack = PackOf(entry.MeetingId);
                 if (!contents.TryGetValue(pack, out var entries))
                 {
-                    contents[pack] = entries = new Dictionary<string, MeetingIndexEntry>(StringComparer.Ordinal);
+                    contents[pack] = entries = packs.TryGetValue(pack, out var stored)
+                        ? EntriesOf(stored).ToDictionary(e => e.MeetingId, StringComparer.Ordinal)
+                        : new Dictionary<string, MeetingIndexEntry>(StringComparer.Ordinal);
                 }
 
                 if (replace || !entries.ContainsKey(entry.MeetingId))
