@@ -184,6 +184,7 @@ public sealed class ExportIngestion(
             reading.Enqueue(ReadIndexBucketAsync(MeetingIndex.BucketName(ahead), pool, cancellationToken));
         }
 
+        var writingHistory = Task.CompletedTask;
         for (var bucket = 0; bucket < spill.Records.Files; bucket++)
         {
             var bucketName = MeetingIndex.BucketName(bucket);
@@ -286,20 +287,24 @@ public sealed class ExportIngestion(
                 spill.Index.Add(bucket, new MeetingIndexEntry(meeting.MeetingId, partition, furthest, meeting.LastModifiedAt, meeting.SourceRef.Export, hash, rawHash));
             }
 
+            // The bucket's history is written while the next bucket is compared (one bucket's at a time).
             var historyRows = versions
                 .GroupBy(v => MeetingIndex.PackOf(v.MeetingId), StringComparer.Ordinal)
-                .Select(pack => new TableTransactionAction(TableTransactionActionType.UpsertReplace, MeetingHistory.ToRow(bucketName, pack.Key, runId, pack)));
-            await TableBatches.SubmitAsync(_history, historyRows, cancellationToken).ConfigureAwait(false);
+                .Select(pack => new TableTransactionAction(TableTransactionActionType.UpsertReplace, MeetingHistory.ToRow(bucketName, pack.Key, runId, pack)))
+                .ToList();
+            await writingHistory.ConfigureAwait(false);
+            writingHistory = TableBatches.SubmitAsync(_history, historyRows, cancellationToken);
             logger.IngestApplying(exportName, "compared", bucket + 1, spill.Records.Files);
         }
 
+        await writingHistory.ConfigureAwait(false);
         var compared = comparing.Elapsed;
         await StoreMeetingsAsync(spill.Meetings, movedOut, occupied, cancellationToken).ConfigureAwait(false);
         logger.IngestApplying(exportName, "meetings stored", spill.Meetings.Count, spill.Meetings.Count);
         var meetingsStored = comparing.Elapsed - compared;
 
-        // Buckets are independent partitions: a few are written at once.
-        await Parallel.ForAsync(0, spill.Index.Files, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken }, async (bucket, ct) =>
+        // Buckets are independent partitions: two are written at once (more held more memory on a first night, each bucket being all new).
+        await Parallel.ForAsync(0, spill.Index.Files, new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = cancellationToken }, async (bucket, ct) =>
         {
             var changed = spill.Index.Read(bucket).ToList();
             if (changed.Count > 0 || unpackedBuckets[bucket])
