@@ -7,7 +7,7 @@ using Xunit;
 
 namespace CompFunctions.IntegrationTests;
 
-/// <summary>The meeting index keeps many meetings per row; rows from before that are still read and then folded in. (SDR it-index, December 2027.)</summary>
+/// <summary>The meeting index keeps many meetings per row, and a night's changes in a delta row per bucket; rows from before packs are still read and then folded in. (SDR it-index, December 2027.)</summary>
 [Collection(PipelineCollection.Name)]
 public sealed class MeetingIndexTests(PipelineFixture pipeline)
 {
@@ -38,6 +38,39 @@ public sealed class MeetingIndexTests(PipelineFixture pipeline)
         Assert.Equal(("2027-12|it-index", "Negotiation", "it/index/night.csv"), (entry.Partition, entry.FurthestStage, entry.Export));
         var meeting = await pipeline.Http.GetFromJsonAsync<MeetingDocument>($"/api/meetings/{meetingId}", StatementDocument.Json);
         Assert.Equal("it-index", meeting!.SdrId);
+    }
+
+    [Fact]
+    public async Task A_nights_changes_go_into_the_buckets_delta_until_it_is_full_then_fold_into_the_packs()
+    {
+        var index = pipeline.Tables.GetTableClient(Tables.MeetingIndex);
+        const string bucket = "it-delta"; // not one of the 64 buckets: no other test's meetings
+        static MeetingIndexEntry Entry(int i, string stage = "Discovery") => new($"T-DX-{i:D5}", "2027-11|it-delta", stage, Export: "it/delta.csv", ContentHash: $"h{i}");
+
+        await MeetingIndex.WriteAsync(index, bucket, [Entry(1), Entry(2), Entry(3)], CancellationToken.None);
+        await MeetingIndex.WriteAsync(index, bucket, [Entry(2, "Proposal")], CancellationToken.None);
+
+        var rows = await MeetingIndex.ReadBucketAsync(index, bucket, CancellationToken.None);
+        var delta = Assert.Single(rows);
+        Assert.True(MeetingIndex.IsDelta(delta));
+        Assert.Equal([Entry(1), Entry(2, "Proposal"), Entry(3)], MeetingIndex.EntriesOf(delta));
+
+        // One more write than the delta holds: everything goes into the packs, the delta is gone.
+        var many = Enumerable.Range(4, MeetingIndex.DeltaLimit).Select(i => Entry(i)).ToArray();
+        await MeetingIndex.WriteAsync(index, bucket, many, CancellationToken.None);
+
+        rows = await MeetingIndex.ReadBucketAsync(index, bucket, CancellationToken.None);
+        Assert.DoesNotContain(rows, MeetingIndex.IsDelta);
+        Assert.All(rows, r => Assert.Equal(MeetingIndex.PackOf(MeetingIndex.EntriesOf(r)[0].MeetingId), r.RowKey));
+        Assert.Equal(
+            [Entry(1), Entry(2, "Proposal"), Entry(3), .. many],
+            rows.SelectMany(MeetingIndex.EntriesOf).OrderBy(e => e.MeetingId, StringComparer.Ordinal));
+
+        // The next change goes into a new delta again, and readers take it over the pack's.
+        await MeetingIndex.WriteAsync(index, bucket, [Entry(3, "Closed Won")], CancellationToken.None);
+        rows = await MeetingIndex.ReadBucketAsync(index, bucket, CancellationToken.None);
+        var newest = rows.OrderBy(MeetingIndex.Precedence).SelectMany(MeetingIndex.EntriesOf).First(e => e.MeetingId == Entry(3).MeetingId);
+        Assert.Equal("Closed Won", newest.FurthestStage);
     }
 
     [Fact]

@@ -400,8 +400,8 @@ public sealed class ExportIngestion(
     {
         var entries = new Dictionary<string, MeetingIndexEntry>(StringComparer.Ordinal);
         var unpacked = false;
-        // Packs first: an entry in a pack is newer than a row of the same meeting from before packs.
-        foreach (var row in (await MeetingIndex.ReadBucketAsync(_index, bucket, cancellationToken).ConfigureAwait(false)).OrderBy(r => MeetingIndex.IsPack(r) ? 0 : 1))
+        // Newest first (the delta, the packs, rows from before packs): the first entry of a meeting stands.
+        foreach (var row in (await MeetingIndex.ReadBucketAsync(_index, bucket, cancellationToken).ConfigureAwait(false)).OrderBy(MeetingIndex.Precedence))
         {
             unpacked |= !MeetingIndex.IsPack(row);
             foreach (var entry in MeetingIndex.EntriesOf(row, pool))
