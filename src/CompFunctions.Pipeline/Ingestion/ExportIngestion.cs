@@ -309,7 +309,7 @@ public sealed class ExportIngestion(
             var changed = spill.Index.Read(bucket).ToList();
             if (changed.Count > 0 || unpackedBuckets[bucket])
             {
-                await MeetingIndex.WriteAsync(_index, MeetingIndex.BucketName(bucket), changed, ct).ConfigureAwait(false);
+                await MeetingIndex.WriteAsync(_index, MeetingIndex.BucketName(bucket), changed, ct, rowsFromBeforePacks: unpackedBuckets[bucket]).ConfigureAwait(false);
             }
         }).ConfigureAwait(false);
 

@@ -125,31 +125,27 @@ public static class MeetingIndex
     public static int Precedence(TableEntity row) => IsDelta(row) ? 0 : IsPack(row) ? 1 : 2;
 
     /// <summary>
-    /// Writes changed entries: reads the bucket, and writes the delta with them (when it stays
+    /// Writes changed entries: reads the bucket (or only its delta), and writes the delta with them (when it stays
     /// within <see cref="DeltaLimit"/>) or folds the delta and them into the packs, each row only
     /// if nobody wrote it since it was read (retrying the bucket when someone did). Rows from before
     /// packs are folded into their packs and deleted.
     /// </summary>
-    public static async Task WriteAsync(TableClient index, string bucket, IReadOnlyCollection<MeetingIndexEntry> changed, CancellationToken cancellationToken)
+    /// <param name="rowsFromBeforePacks">False when the caller read the bucket and found none: then the delta alone is read, unless it has to be folded.</param>
+    public static async Task WriteAsync(TableClient index, string bucket, IReadOnlyCollection<MeetingIndexEntry> changed, CancellationToken cancellationToken, bool rowsFromBeforePacks = true)
     {
         for (var attempt = 1; ; attempt++)
         {
-            var rows = await ReadBucketAsync(index, bucket, cancellationToken).ConfigureAwait(false);
-            var delta = rows.FirstOrDefault(IsDelta);
-            var packs = rows.Where(r => IsPack(r) && !IsDelta(r)).ToDictionary(r => r.RowKey, StringComparer.Ordinal);
-            var legacy = rows.Where(r => !IsPack(r)).ToArray();
+            var rows = rowsFromBeforePacks ? await ReadBucketAsync(index, bucket, cancellationToken).ConfigureAwait(false) : null;
+            var delta = rows is null
+                ? (await index.GetEntityIfExistsAsync<TableEntity>(bucket, DeltaRowKey, cancellationToken: cancellationToken).ConfigureAwait(false)) is { HasValue: true } found ? found.Value : null
+                : rows.FirstOrDefault(IsDelta);
+            var legacy = rows?.Where(r => !IsPack(r)).ToArray() ?? [];
             if (changed.Count == 0 && legacy.Length == 0)
             {
                 return;
             }
 
-            // What changed since the packs were written: the delta's entries, then tonight's over them.
-            var pending = new Dictionary<string, MeetingIndexEntry>(StringComparer.Ordinal);
-            foreach (var entry in (delta is null ? [] : EntriesOf(delta)).Concat(changed))
-            {
-                pending[entry.MeetingId] = entry;
-            }
-
+            var pending = Pending(delta, changed);
             if (legacy.Length == 0 && pending.Count <= DeltaLimit)
             {
                 var row = ToPack(bucket, DeltaRowKey, pending.Values);
@@ -160,6 +156,17 @@ public static class MeetingIndex
 
                 continue;
             }
+
+            if (rows is null)
+            {
+                // Folding needs the packs: read the whole bucket (and the delta with it, as it is now).
+                rows = await ReadBucketAsync(index, bucket, cancellationToken).ConfigureAwait(false);
+                delta = rows.FirstOrDefault(IsDelta);
+                legacy = [.. rows.Where(r => !IsPack(r))];
+                pending = Pending(delta, changed);
+            }
+
+            var packs = rows.Where(r => IsPack(r) && !IsDelta(r)).ToDictionary(r => r.RowKey, StringComparer.Ordinal);
 
             // Only the packs that change are decoded (a night with few changes touches a few per bucket).
             var contents = new Dictionary<string, Dictionary<string, MeetingIndexEntry>>(StringComparer.Ordinal);
@@ -204,6 +211,18 @@ public static class MeetingIndex
                 return;
             }
         }
+    }
+
+    /// <summary>What changed since the packs were written: the delta's entries, then <paramref name="changed"/> over them.</summary>
+    private static Dictionary<string, MeetingIndexEntry> Pending(TableEntity? delta, IReadOnlyCollection<MeetingIndexEntry> changed)
+    {
+        var pending = new Dictionary<string, MeetingIndexEntry>(StringComparer.Ordinal);
+        foreach (var entry in (delta is null ? [] : EntriesOf(delta)).Concat(changed))
+        {
+            pending[entry.MeetingId] = entry;
+        }
+
+        return pending;
     }
 
     /// <summary>False when another ingestion wrote the bucket since it was read (the caller reads it again and merges again).</summary>
