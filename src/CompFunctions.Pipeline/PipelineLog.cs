@@ -26,8 +26,8 @@ public static partial class PipelineLog
     [LoggerMessage(1006, LogLevel.Information, "Export {Export}: {Step} {Done}/{Total}")]
     public static partial void IngestApplying(this ILogger logger, string export, string step, long done, long total);
 
-    [LoggerMessage(1007, LogLevel.Information, "Export {Export}: read and sorted in {ReadSeconds:0.0} s, compared in {CompareSeconds:0.0} s, meetings stored in {MeetingsSeconds:0.0} s, index written in {IndexSeconds:0.0} s, evaluations queued in {QueueSeconds:0.0} s")]
-    public static partial void IngestTimings(this ILogger logger, string export, double readSeconds, double compareSeconds, double meetingsSeconds, double indexSeconds, double queueSeconds);
+    [LoggerMessage(1007, LogLevel.Information, "Export {Export}: read and sorted in {ReadSeconds:0.0} s, compared in {CompareSeconds:0.0} s (of which waiting for the index {IndexWaitSeconds:0.0} s), meetings stored in {MeetingsSeconds:0.0} s, index written in {IndexSeconds:0.0} s, evaluations queued in {QueueSeconds:0.0} s")]
+    public static partial void IngestTimings(this ILogger logger, string export, double readSeconds, double compareSeconds, double indexWaitSeconds, double meetingsSeconds, double indexSeconds, double queueSeconds);
 
     [LoggerMessage(1100, LogLevel.Information, "Evaluated {SdrId} {Period}: {Meetings} meeting(s), {Lines} line(s), statement written: {Written}")]
     public static partial void Evaluated(this ILogger logger, string sdrId, string period, int meetings, int lines, bool written);

@@ -116,7 +116,7 @@ public sealed class ExportIngestion(
         var queuing = phase.Elapsed;
         await Parallel.ForEachAsync(EvaluationRequest.For(queued, runId), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (request, ct) =>
             await _queue.SendMessageAsync(request.ToJson(), ct).ConfigureAwait(false)).ConfigureAwait(false);
-        logger.IngestTimings(export.Name, read.TotalSeconds, applied.Compared.TotalSeconds, applied.MeetingsStored.TotalSeconds, (queuing - read - applied.Compared - applied.MeetingsStored).TotalSeconds, (phase.Elapsed - queuing).TotalSeconds);
+        logger.IngestTimings(export.Name, read.TotalSeconds, applied.Compared.TotalSeconds, applied.WaitedForIndex.TotalSeconds, applied.MeetingsStored.TotalSeconds, (queuing - read - applied.Compared - applied.MeetingsStored).TotalSeconds, (phase.Elapsed - queuing).TotalSeconds);
 
         report = report with
         {
@@ -144,8 +144,9 @@ public sealed class ExportIngestion(
     }
 
     /// <param name="Compared">How long comparing took (pass 2).</param>
+    /// <param name="WaitedForIndex">How much of it was spent waiting for index buckets to be read.</param>
     /// <param name="MeetingsStored">How long storing the changed meetings took after it (the rest of applying is writing the index).</param>
-    private sealed record Applied(HashSet<string> Queue, QuarantineList Stale, long Accepted, long Unchanged, TimeSpan Compared, TimeSpan MeetingsStored);
+    private sealed record Applied(HashSet<string> Queue, QuarantineList Stale, long Accepted, long Unchanged, TimeSpan Compared, TimeSpan WaitedForIndex, TimeSpan MeetingsStored);
 
     /// <summary>
     /// What, besides a record's cells, decides how it is applied (its period, its furthest stage):
@@ -185,10 +186,13 @@ public sealed class ExportIngestion(
         }
 
         var writingHistory = Task.CompletedTask;
+        var waitedForIndex = TimeSpan.Zero;
         for (var bucket = 0; bucket < spill.Records.Files; bucket++)
         {
             var bucketName = MeetingIndex.BucketName(bucket);
+            var waitStarted = comparing.Elapsed;
             var (known, hasUnpacked) = await reading.Dequeue().ConfigureAwait(false);
+            waitedForIndex += comparing.Elapsed - waitStarted;
             if (bucket + IndexReadAhead < spill.Records.Files)
             {
                 reading.Enqueue(ReadIndexBucketAsync(MeetingIndex.BucketName(bucket + IndexReadAhead), pool, cancellationToken));
@@ -323,7 +327,7 @@ public sealed class ExportIngestion(
             }
         }
 
-        return new Applied(queue, stale, accepted, unchanged, compared, meetingsStored);
+        return new Applied(queue, stale, accepted, unchanged, compared, waitedForIndex, meetingsStored);
     }
 
     /// <summary>
