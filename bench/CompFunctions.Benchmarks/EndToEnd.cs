@@ -60,7 +60,18 @@ internal sealed class BenchHost : IAsyncDisposable
     {
         var folder = Path.Combine(Path.GetTempPath(), "compfunctions-bench-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(folder);
-        var azurite = storage is null ? await Azurite.StartAsync(AzuritePorts.Free(), Path.Combine(folder, "azurite"), Console.Error, CancellationToken.None, inMemory: true) : null;
+        Azurite? azurite;
+        try
+        {
+            azurite = storage is null ? await Azurite.StartAsync(AzuritePorts.Free(), Path.Combine(folder, "azurite"), Console.Error, CancellationToken.None, inMemory: true) : null;
+        }
+        catch
+        {
+            // Nothing ran yet: leave no folder behind.
+            Directory.Delete(folder, recursive: true);
+            throw;
+        }
+
         var connectionString = azurite?.ConnectionString ?? storage!;
         var url = $"http://127.0.0.1:{AzuritePorts.Free().Blob}";
         var app = LocalHostApp.Build([], new Dictionary<string, string?>
