@@ -3,7 +3,6 @@ using Azure.Data.Tables;
 using CompFunctions.Core.Evaluation;
 using CompFunctions.Core.Meetings;
 using CompFunctions.Core.Periods;
-using CompFunctions.Pipeline.Http;
 using CompFunctions.Pipeline.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -52,6 +51,7 @@ public sealed class SdrPeriodEvaluation(
     public async Task EvaluateAsync(string sdrId, IReadOnlyList<CompPeriod> periods, string? requestedBy, CancellationToken cancellationToken)
     {
         var policySet = await policies.LoadAsync(options.Value, cancellationToken).ConfigureAwait(false);
+        var evaluator = new PeriodEvaluator(policySet, context);
         var audit = new List<TableTransactionAction>(periods.Count);
         (CompPeriod Period, List<Meeting> Meetings)? last = null;
         foreach (var period in periods.Order())
@@ -63,7 +63,7 @@ public sealed class SdrPeriodEvaluation(
             var meetings = await MeetingsAsync(Tables.SdrPeriodKey(period, sdrId), cancellationToken).ConfigureAwait(false);
             audit.Add(new TableTransactionAction(
                 TableTransactionActionType.UpsertReplace,
-                await EvaluateAsync(policySet, sdrId, period, meetings, previous, requestedBy, cancellationToken).ConfigureAwait(false)));
+                await EvaluateAsync(policySet, evaluator, sdrId, period, meetings, previous, requestedBy, cancellationToken).ConfigureAwait(false)));
             last = (period, meetings);
         }
 
@@ -72,10 +72,10 @@ public sealed class SdrPeriodEvaluation(
 
     /// <summary>Evaluates one period and writes its statement (or books its changes as adjustments when it is locked); returns its audit row, not yet written.</summary>
     private async Task<TableEntity> EvaluateAsync(
-        PolicySet policySet, string sdrId, CompPeriod period, List<Meeting> meetings, List<Meeting> previous, string? requestedBy, CancellationToken cancellationToken)
+        PolicySet policySet, PeriodEvaluator evaluator, string sdrId, CompPeriod period, List<Meeting> meetings, List<Meeting> previous, string? requestedBy, CancellationToken cancellationToken)
     {
         var partition = Tables.SdrPeriodKey(period, sdrId);
-        var evaluation = new PeriodEvaluator(policySet, context).Evaluate(sdrId, period, meetings, previous);
+        var evaluation = evaluator.Evaluate(sdrId, period, meetings, previous);
         var lines = evaluation.Lines.OrderBy(l => l.LineId, StringComparer.Ordinal).ToArray();
         var verdicts = evaluation.Meetings
             .Where(e => e.Verdict is not null)

@@ -230,7 +230,9 @@ public sealed class StatementStore(TableServiceClient tables)
         {
             try
             {
-                var statement = Statement.Create(sdrId, CompPeriod.Parse(period), lines[0].Amount.Currency, Statement.Open, default, lines);
+                // The statement's currency is its first line's, in line-id order (which line a mixed-currency problem names depends on it).
+                var first = lines.MinBy(l => l.LineId, StringComparer.Ordinal)!;
+                var statement = Statement.Create(sdrId, CompPeriod.Parse(period), first.Amount.Currency, Statement.Open, default, lines);
                 var t = statement.Totals;
                 row["Currency"] = statement.Currency.Code;
                 row["Earnings"] = Invariant(t.Earnings.Rounded().Amount);
