@@ -27,22 +27,33 @@ public class CoreEvaluationBenchmark
     [GlobalSetup]
     public async Task SetupAsync()
     {
-        var context = new EvaluationContext(new CompanyCalendar("America/Los_Angeles"), StageOrder.Default);
+        _evaluator = SampleEvaluator(out var context);
+        (_meetings, _earlier) = await SampleMonthAsync(context);
+    }
+
+    /// <summary>The sample plan and its ruleset, as the pipeline loads them.</summary>
+    internal static PeriodEvaluator SampleEvaluator(out EvaluationContext context)
+    {
+        context = new EvaluationContext(new CompanyCalendar("America/Los_Angeles"), StageOrder.Default);
         var root = RepositoryRoot.Find();
         string Read(string name) => File.ReadAllText(Path.Combine(root, "samples", "comp-config", name));
         var plan = PolicyDocuments.ParsePlan(Read("plans/sdr-2026.json"), "plans/sdr-2026.json", context);
         var ruleset = PolicyDocuments.ParseRuleset(Read($"rulesets/{plan.Ruleset}.json"), $"rulesets/{plan.Ruleset}.json", context);
-        _evaluator = new PeriodEvaluator(PolicySet.ForPlan(new PolicyVersions<CompPlan>([plan]), new Dictionary<string, PolicyVersions<Ruleset>> { [plan.Ruleset] = new([ruleset]) }), context);
+        return new PeriodEvaluator(PolicySet.ForPlan(new PolicyVersions<CompPlan>([plan]), new Dictionary<string, PolicyVersions<Ruleset>> { [plan.Ruleset] = new([ruleset]) }), context);
+    }
 
-        // One SDR, this month and the month before (duplicates and paid-once look back at it).
+    /// <summary>One SDR's <see cref="Meetings"/> November meetings, and the month before (duplicates and paid-once look back at it).</summary>
+    internal static async Task<(Meeting[] Month, Meeting[] Earlier)> SampleMonthAsync(EvaluationContext context)
+    {
         var all = await MeetingsAsync(new GeneratorOptions { Rows = Meetings * 3, Sdrs = 1, Days = 50, AsOf = new DateOnly(2026, 11, 26) });
         var november = new CompPeriod(2026, 11);
-        _meetings = all.Where(m => context.Calendar.PeriodOf(m.BookedAt) == november).Take(Meetings).ToArray();
-        _earlier = all.Where(m => context.Calendar.PeriodOf(m.BookedAt) == november.Previous()).ToArray();
-        if (_meetings.Count != Meetings)
+        var month = all.Where(m => context.Calendar.PeriodOf(m.BookedAt) == november).Take(Meetings).ToArray();
+        if (month.Length != Meetings)
         {
-            throw new InvalidOperationException($"Expected {Meetings} November meetings, generated {_meetings.Count}.");
+            throw new InvalidOperationException($"Expected {Meetings} November meetings, generated {month.Length}.");
         }
+
+        return (month, all.Where(m => context.Calendar.PeriodOf(m.BookedAt) == november.Previous()).ToArray());
     }
 
     [Benchmark(OperationsPerInvoke = Meetings)]

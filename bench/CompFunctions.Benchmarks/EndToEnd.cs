@@ -47,6 +47,9 @@ internal sealed class BenchHost : IAsyncDisposable
     public Task<RunRecord> WaitForRunAsync(string runId, TimeSpan deadline) =>
         PipelineWaits.ForRunAsync(new RunStore(Observer), Observer, runId, deadline).WaitAsync(Stopping);
 
+    /// <summary>The private Azurite's processor time so far; null when the benchmark runs against a storage account.</summary>
+    public TimeSpan? StorageProcessorTime => _azurite?.ProcessorTime;
+
     public T Get<T>() where T : notnull => App.Services.GetRequiredService<T>();
 
     /// <summary>
@@ -114,7 +117,7 @@ internal sealed class BenchHost : IAsyncDisposable
 }
 
 /// <summary>
-/// <c>e2e --rows N [--changed 0.01] [--seed 1] [--nights 3] [--storage "{connection string}"]</c>: up to three nights through the whole pipeline —
+/// <c>e2e --rows N [--changed 0.01] [--seed 1] [--nights 3] [--storage "{connection string}"] [--gc-events yes]</c>: up to three nights through the whole pipeline —
 /// the first (everything new), the same export again (nothing changed) and the next night
 /// (a share of rows changed) — each from "export dropped" to "every queued SDR period evaluated",
 /// with wall time, storage transactions and the process's peak working set.
@@ -143,23 +146,25 @@ internal static class EndToEnd
 
         await output.WriteLineAsync($"Generated {generator.Rows:N0} rows ({new FileInfo(first).Length / 1e6:0.0} MB), {generator.Sdrs} SDRs, {generator.Days} days, seed {generator.Seed}.");
         await output.WriteLineAsync();
-        await output.WriteLineAsync("| night | rows | wall time | of which ingestion (of which the trigger noticing the export) | rows/s | storage transactions | per 1,000 rows | unchanged rows | SDR periods evaluated | peak working set, ingestion | managed heap live after ingestion | peak working set |");
-        await output.WriteLineAsync("|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|");
+        await output.WriteLineAsync("| night | rows | wall time | of which ingestion (of which the trigger noticing the export) | rows/s | storage transactions | per 1,000 rows | unchanged rows | SDR periods evaluated | peak working set, ingestion | managed heap live after ingestion | peak working set | CPU: app, Azurite | collections (gen 2), pauses |");
+        await output.WriteLineAsync("|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         var nights = options.Int("nights", 3);
-        var baseline = await NightAsync(host, "first night", "bench/night-1.csv", first, generator.Rows, output, null);
+        using var gc = options.Text("gc-events") is "yes" ? new GcEvents() : null;
+        var baseline = await NightAsync(host, "first night", "bench/night-1.csv", first, generator.Rows, output, null, gc);
         if (nights >= 2)
         {
-            await NightAsync(host, "same export again", "bench/night-1-again.csv", first, generator.Rows, output, baseline);
+            await NightAsync(host, "same export again", "bench/night-1-again.csv", first, generator.Rows, output, baseline, gc);
         }
 
         if (nights >= 3)
         {
-            await NightAsync(host, $"{changed:P0} of rows changed", "bench/night-2.csv", next, generator.Rows, output, baseline);
+            await NightAsync(host, $"{changed:P0} of rows changed", "bench/night-2.csv", next, generator.Rows, output, baseline, gc);
         }
+
         return 0;
     }
 
-    private static async Task<TimeSpan> NightAsync(BenchHost host, string night, string blobName, string file, int rows, TextWriter output, TimeSpan? baseline)
+    private static async Task<TimeSpan> NightAsync(BenchHost host, string night, string blobName, string file, int rows, TextWriter output, TimeSpan? baseline, GcEvents? gc)
     {
         var exports = host.Get<BlobServiceClient>().GetBlobContainerClient(Bindings.ExportsContainer);
         // Start each night from what is alive, not from what the night before left committed (its
@@ -172,6 +177,7 @@ internal static class EndToEnd
         // The clock and the count start once the export is in place: "export dropped → every statement readable".
         var transactions = host.Get<StorageTransactions>();
         var before = transactions.Snapshot();
+        var cpu = ProcessorTimes.Now(host);
         var clock = Stopwatch.StartNew();
         var droppedAt = DateTimeOffset.UtcNow;
         var deadline = TimeSpan.FromMinutes(60);
@@ -185,14 +191,42 @@ internal static class EndToEnd
         var run = await PipelineWaits.ForEvaluationsAsync(host.Observer, finished, deadline).WaitAsync(host.Stopping);
         clock.Stop();
         var spent = transactions.Snapshot() - before;
+        var used = ProcessorTimes.Now(host) - cpu;
         var c = CultureInfo.InvariantCulture;
         var ratio = baseline is { } b ? string.Format(c, " ({0:P1} of the first)", clock.Elapsed / b) : "";
         await output.WriteLineAsync(string.Format(c,
-            "| {0} | {1:N0} | {2:0.0} s{3} | {4:0.0} s ({13:0.0} s) | {5:N0} | {6} | {7:0.00} | {8:N0} | {9:N0} | {10:N0} MB | {11:N0} MB | {12:N0} MB |",
+            "| {0} | {1:N0} | {2:0.0} s{3} | {4:0.0} s ({13:0.0} s) | {5:N0} | {6} | {7:0.00} | {8:N0} | {9:N0} | {10:N0} MB | {11:N0} MB | {12:N0} MB | {14} | {15} |",
             night, rows, clock.Elapsed.TotalSeconds, ratio, ingestTime.TotalSeconds, rows / clock.Elapsed.TotalSeconds, spent, spent.Total * 1000.0 / rows,
-            run.Unchanged, run.SdrPeriodsQueued, ingestPeak / 1e6, live / 1e6, memory.PeakBytes / 1e6, Math.Max(0, noticed.TotalSeconds)));
+            run.Unchanged, run.SdrPeriodsQueued, ingestPeak / 1e6, live / 1e6, memory.PeakBytes / 1e6, Math.Max(0, noticed.TotalSeconds), used.CpuText, used.CollectionsText));
+        if (gc is not null)
+        {
+            await gc.ReportAsync(night, Console.Error);
+        }
+
         return clock.Elapsed;
     }
+}
+
+/// <summary>
+/// What a night cost in processor time — this process's (the app, the trigger engine, the
+/// benchmark's own waiting) and the emulator's — and in garbage collections: on a 2-core machine
+/// the two processes share the cores, so a night's wall time is bound by their sum.
+/// </summary>
+internal readonly record struct ProcessorTimes(TimeSpan App, TimeSpan? Storage, int Collections, int Gen2, TimeSpan Paused)
+{
+    public static ProcessorTimes Now(BenchHost host)
+    {
+        using var process = Process.GetCurrentProcess();
+        return new(process.TotalProcessorTime, host.StorageProcessorTime, GC.CollectionCount(0), GC.CollectionCount(2), GC.GetTotalPauseDuration());
+    }
+
+    public static ProcessorTimes operator -(ProcessorTimes after, ProcessorTimes before) =>
+        new(after.App - before.App, after.Storage - before.Storage, after.Collections - before.Collections, after.Gen2 - before.Gen2, after.Paused - before.Paused);
+
+    public string CpuText => string.Format(CultureInfo.InvariantCulture, "{0:0.0} s, {1}", App.TotalSeconds, Storage is { } s ? s.TotalSeconds.ToString("0.0 s", CultureInfo.InvariantCulture) : "n/a");
+
+    /// <summary>Counts include the one full collection the benchmark makes after ingestion (to measure what is live).</summary>
+    public string CollectionsText => string.Format(CultureInfo.InvariantCulture, "{0:N0} ({1:N0}), {2:0.0} s", Collections, Gen2, Paused.TotalSeconds);
 }
 
 /// <summary>Samples the process's working set every 50 ms while alive; the peak seen (and the one the OS recorded since start, if lower, is not reset).</summary>

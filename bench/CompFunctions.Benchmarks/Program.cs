@@ -3,11 +3,13 @@ using CompFunctions.Benchmarks;
 using CompFunctions.LocalHost;
 
 // dotnet run -c Release --project bench/CompFunctions.Benchmarks -- core                  BenchmarkDotNet: evaluation per meeting
+// dotnet run -c Release --project bench/CompFunctions.Benchmarks -- month                 BenchmarkDotNet: an SDR month decoded, evaluated, its statement encoded
 // dotnet run -c Release --project bench/CompFunctions.Benchmarks -- e2e --rows 100000     three nights through the pipeline on Azurite
 // dotnet run -c Release --project bench/CompFunctions.Benchmarks -- statements            one statement under 50 concurrent clients
 const string usage = """
     core [BenchmarkDotNet options]
-    e2e [--rows 100000] [--changed 0.01] [--seed 1] [--nights 3] [--storage "<connection string>"]
+    month [BenchmarkDotNet options]
+    e2e [--rows 100000] [--changed 0.01] [--seed 1] [--nights 3] [--storage "<connection string>"] [--gc-events yes]
     statements [--lines 1000] [--clients 50] [--seconds 15] [--encoding gzip|identity] [--storage "<connection string>"]
     """;
 var command = args.Length > 0 ? args[0] : "";
@@ -18,6 +20,9 @@ try
     {
         case "core":
             BenchmarkRunner.Run<CoreEvaluationBenchmark>(args: rest);
+            return 0;
+        case "month":
+            BenchmarkRunner.Run<SdrMonthBenchmark>(args: rest);
             return 0;
         case "e2e":
             return await EndToEnd.RunAsync(rest, Console.Out);

@@ -48,6 +48,21 @@ public sealed class Azurite : IAsyncDisposable
 
     public bool StartedHere => _process is not null;
 
+    /// <summary>The processor time the emulator's process has used so far (null when it was not started here).</summary>
+    public TimeSpan? ProcessorTime
+    {
+        get
+        {
+            if (_process is null || _process.HasExited)
+            {
+                return null;
+            }
+
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
     public string ConnectionString => Ports.ConnectionString;
 
     /// <param name="inMemory">

@@ -27,6 +27,23 @@ public static class LocalHostApp
     /// <summary>The WebJobs SDK's own storage connection (the Functions host's too).</summary>
     public const string HostStorageConnection = "AzureWebJobsStorage";
 
+    /// <summary>
+    /// A section of the Functions app's <c>host.json</c> (copied next to the local host), with the
+    /// overrides the Functions host takes from settings named <c>AzureFunctionsJobHost__{path}</c>.
+    /// </summary>
+    public static IConfiguration HostJsonSection(IConfiguration settings, string path)
+    {
+        var hostJson = new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "host.json"), optional: false)
+            .Build()
+            .GetSection(path);
+        var overrides = settings.GetSection("AzureFunctionsJobHost:" + path);
+        return new ConfigurationBuilder()
+            .AddInMemoryCollection(hostJson.AsEnumerable(makePathsRelative: true).Where(p => p.Value is not null))
+            .AddInMemoryCollection(overrides.AsEnumerable(makePathsRelative: true).Where(p => p.Value is not null))
+            .Build();
+    }
+
     /// <param name="overrides">Settings that win over appsettings.json and the environment (tests pass the Azurite connection and the URL).</param>
     public static WebApplication Build(string[] args, IDictionary<string, string?>? overrides = null)
     {
@@ -49,10 +66,12 @@ public static class LocalHostApp
         {
             webJobs.AddAzureStorageCoreServices();
             webJobs.AddAzureStorageBlobs();
-            // Same retry policy as host.json; poll at most every 2 s so local runs do not wait a minute on an idle queue.
+            // host.json's queue settings (how many messages at once, retries), overridable as in Functions with
+            // AzureFunctionsJobHost__extensions__queues__{setting}; but poll at most every 2 s, so local runs do
+            // not wait on an idle queue.
             webJobs.AddAzureStorageQueues(queues =>
             {
-                queues.MaxDequeueCount = 5;
+                HostJsonSection(builder.Configuration, "extensions:queues").Bind(queues);
                 queues.MaxPollingInterval = TimeSpan.FromSeconds(2);
             });
             webJobs.AddTimers();

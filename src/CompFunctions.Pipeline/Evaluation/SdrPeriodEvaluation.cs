@@ -76,12 +76,6 @@ public sealed class SdrPeriodEvaluation(
     {
         var partition = Tables.SdrPeriodKey(period, sdrId);
         var evaluation = evaluator.Evaluate(sdrId, period, meetings, previous);
-        var lines = evaluation.Lines.OrderBy(l => l.LineId, StringComparer.Ordinal).ToArray();
-        var verdicts = evaluation.Meetings
-            .Where(e => e.Verdict is not null)
-            .Select(e => new EvaluatedVerdict(e.Meeting.MeetingId, e.Verdict!))
-            .OrderBy(v => v.MeetingId, StringComparer.Ordinal)
-            .ToArray();
 
         var locked = await locks.LockedAsync(cancellationToken).ConfigureAwait(false);
         if (locked.Contains(period))
@@ -100,9 +94,10 @@ public sealed class SdrPeriodEvaluation(
 
         // Stored already? Equal digests, same statement: nothing is written. Adjustments booked here from locked months are kept as they are.
         var stored = await statements.ReadHeadAsync(partition, cancellationToken).ConfigureAwait(false);
-        var changed = await statements.WriteIfChangedAsync(StatementStore.Encode(partition, lines, verdicts, stored?.Adjustments ?? []), stored, cancellationToken).ConfigureAwait(false);
+        var encoded = StatementStore.Encode(partition, evaluation, stored?.Adjustments ?? []);
+        var changed = await statements.WriteIfChangedAsync(encoded, stored, cancellationToken).ConfigureAwait(false);
 
-        logger.Evaluated(sdrId, period.ToString(), meetings.Count, lines.Length, changed);
+        logger.Evaluated(sdrId, period.ToString(), meetings.Count, encoded.Row.GetInt32("Lines") ?? 0, changed);
 
         // Written once every period of the message is: an evaluation row for a run means its statement is in place (what waiting for a run's evaluations relies on).
         return AuditRow(requestedBy, partition, evaluation, locked: false);

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
+using CompFunctions.Core.Evaluation;
 using CompFunctions.Core.Meetings;
 using CompFunctions.Core.Money;
 using CompFunctions.Core.Periods;
@@ -206,6 +207,22 @@ public sealed class StatementStore(TableServiceClient tables)
     /// <summary>The row for a statement held as stored documents (booking adjustments, moving rows of earlier versions).</summary>
     public static EncodedStatement Encode(string partition, StatementBody body) =>
         Encode(partition, body.Lines.Select(l => l.ToLine()), body.Adjustments, json => JsonSerializer.Serialize(json, body with { Adjustments = [] }, StoredJson.Default.StatementBody));
+
+    /// <summary>
+    /// The row for a period's statement as <paramref name="evaluation"/> made it: its lines in
+    /// line-id order, its meetings' verdicts in meeting-id order, and the <paramref name="adjustments"/>
+    /// already booked into it.
+    /// </summary>
+    public static EncodedStatement Encode(string partition, PeriodEvaluation evaluation, StoredLine[] adjustments)
+    {
+        var lines = evaluation.Lines.OrderBy(l => l.LineId, StringComparer.Ordinal).ToArray();
+        var verdicts = evaluation.Meetings
+            .Where(e => e.Verdict is not null)
+            .Select(e => new EvaluatedVerdict(e.Meeting.MeetingId, e.Verdict!))
+            .OrderBy(v => v.MeetingId, StringComparer.Ordinal)
+            .ToArray();
+        return Encode(partition, lines, verdicts, adjustments);
+    }
 
     /// <summary>
     /// The row for a statement as an evaluation made it: its own <paramref name="lines"/> (in

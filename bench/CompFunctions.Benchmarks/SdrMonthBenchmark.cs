@@ -1,0 +1,53 @@
+using Azure.Data.Tables;
+using BenchmarkDotNet.Attributes;
+using CompFunctions.Core.Evaluation;
+using CompFunctions.Core.Meetings;
+using CompFunctions.Core.Periods;
+using CompFunctions.Pipeline;
+using CompFunctions.Pipeline.Storage;
+
+namespace CompFunctions.Benchmarks;
+
+/// <summary>
+/// What the queue-triggered evaluation spends on one SDR month besides storage round trips: the
+/// month's row decoded into meetings, the evaluation, the statement row encoded (JSON, gzip,
+/// digest). On a 1%-changed night nearly every SDR month is evaluated again, so this, times the
+/// months, is the app's share of that night. Reported per meeting.
+/// </summary>
+[MemoryDiagnoser]
+public class SdrMonthBenchmark
+{
+    private static readonly CompPeriod November = new(2026, 11);
+    private PeriodEvaluator _evaluator = null!;
+    private TableEntity _monthRow = null!;
+    private Meeting[] _meetings = [];
+    private Meeting[] _earlier = [];
+
+    /// <summary>A busy SDR's month (a 1,000,000-row export has ~580 meetings per SDR month); figures are per meeting.</summary>
+    public const int Meetings = CoreEvaluationBenchmark.Meetings;
+
+    [GlobalSetup]
+    public async Task SetupAsync()
+    {
+        _evaluator = CoreEvaluationBenchmark.SampleEvaluator(out var context);
+        (var month, _earlier) = await CoreEvaluationBenchmark.SampleMonthAsync(context);
+        _monthRow = MeetingPacks.ToRow(Partition, month);
+        _meetings = MeetingPacks.FromRow(_monthRow);
+    }
+
+    private static string Partition => Tables.SdrPeriodKey(November, "sdr-g000");
+
+    /// <summary>The month's row (gzipped JSON) into meetings.</summary>
+    [Benchmark(OperationsPerInvoke = Meetings)]
+    public int DecodeMonth() => MeetingPacks.FromRow(_monthRow).Length;
+
+    /// <summary>Evaluated and encoded as the statement row the evaluation writes (its texts formatted on the way).</summary>
+    [Benchmark(OperationsPerInvoke = Meetings)]
+    public int EvaluateAndEncodeStatement() =>
+        StatementStore.Encode(Partition, _evaluator.Evaluate("sdr-g000", November, _meetings, _earlier), []).Digest.Length;
+
+    /// <summary>All of it, as one month of an evaluation message costs (the month before is read once per message and not counted).</summary>
+    [Benchmark(OperationsPerInvoke = Meetings)]
+    public int DecodeEvaluateEncode() =>
+        StatementStore.Encode(Partition, _evaluator.Evaluate("sdr-g000", November, MeetingPacks.FromRow(_monthRow), _earlier), []).Digest.Length;
+}
