@@ -52,6 +52,22 @@ public sealed class RecordSkipTests(PipelineFixture pipeline)
     }
 
     [Fact]
+    public async Task A_records_hash_is_of_its_own_cells_so_the_same_rows_in_another_order_are_all_skipped()
+    {
+        string[] ids = ["T-SK-7", "T-SK-8", "T-SK-9"];
+        var rows = ids.Select(id => CsvRows.Held(id, "it-skip-order", BookedAt, scheduledFor: ScheduledFor)).ToArray();
+        await pipeline.WaitForRunAsync(await pipeline.DropExportAsync("it/skip/order-1.csv", CsvRows.File(rows)));
+        var entries = await Task.WhenAll(ids.Select(EntryAsync));
+        var packs = await PackETagsAsync(ids);
+
+        var run = await pipeline.WaitForRunAsync(await pipeline.DropExportAsync("it/skip/order-2.csv", CsvRows.File([.. rows.Reverse()])));
+
+        Assert.Equal((3L, 3L, 0), (run.Accepted, run.Unchanged, run.SdrPeriodsQueued));
+        Assert.Equal(entries, await Task.WhenAll(ids.Select(EntryAsync)));
+        Assert.Equal(packs, await PackETagsAsync(ids));
+    }
+
+    [Fact]
     public async Task Among_rows_of_one_meeting_the_first_valid_one_wins_even_when_it_is_the_record_applied_before()
     {
         var applied = CsvRows.Held("T-SK-3", "it-skip-dup", BookedAt, scheduledFor: ScheduledFor);
