@@ -65,7 +65,8 @@ public static class LocalHostApp
         builder.Host.ConfigureWebJobs(webJobs =>
         {
             webJobs.AddAzureStorageCoreServices();
-            webJobs.AddAzureStorageBlobs();
+            // host.json's blob settings too (how many exports and policy documents at once).
+            webJobs.AddAzureStorageBlobs(blobs => HostJsonSection(builder.Configuration, "extensions:blobs").Bind(blobs));
             // host.json's queue settings (how many messages at once, retries), overridable as in Functions with
             // AzureFunctionsJobHost__extensions__queues__{setting}; but poll at most every 2 s, so local runs do
             // not wait on an idle queue.

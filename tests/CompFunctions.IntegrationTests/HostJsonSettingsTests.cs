@@ -15,16 +15,20 @@ namespace CompFunctions.IntegrationTests;
 /// </summary>
 public sealed class HostJsonSettingsTests
 {
-    private static JsonElement HostJsonQueues() =>
+    private static JsonElement HostJsonExtension(string name) =>
         JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryRoot.Find(), "src", "CompFunctions.Functions", "host.json")))
-            .RootElement.GetProperty("extensions").GetProperty("queues");
+            .RootElement.GetProperty("extensions").GetProperty(name);
 
-    private static async Task<QueuesOptions> LocalQueueOptionsAsync(Dictionary<string, string?> settings)
+    private static JsonElement HostJsonQueues() => HostJsonExtension("queues");
+
+    private static async Task<T> LocalOptionsAsync<T>(Dictionary<string, string?> settings) where T : class
     {
         settings[Bindings.StorageConnection] = "UseDevelopmentStorage=true";
         await using var app = LocalHostApp.Build([], settings);
-        return app.Services.GetRequiredService<IOptions<QueuesOptions>>().Value;
+        return app.Services.GetRequiredService<IOptions<T>>().Value;
     }
+
+    private static Task<QueuesOptions> LocalQueueOptionsAsync(Dictionary<string, string?> settings) => LocalOptionsAsync<QueuesOptions>(settings);
 
     [Fact]
     public async Task The_local_host_takes_batch_size_threshold_tries_and_visibility_timeout_from_host_json()
@@ -38,6 +42,14 @@ public sealed class HostJsonSettingsTests
         Assert.Equal(expected.GetProperty("maxDequeueCount").GetInt32(), queues.MaxDequeueCount);
         Assert.Equal(TimeSpan.Parse(expected.GetProperty("visibilityTimeout").GetString()!, System.Globalization.CultureInfo.InvariantCulture), queues.VisibilityTimeout);
         Assert.Equal(TimeSpan.FromSeconds(2), queues.MaxPollingInterval);
+    }
+
+    [Fact]
+    public async Task The_local_host_takes_how_many_blobs_it_processes_at_once_from_host_json()
+    {
+        var blobs = await LocalOptionsAsync<BlobsOptions>([]);
+
+        Assert.Equal(HostJsonExtension("blobs").GetProperty("maxDegreeOfParallelism").GetInt32(), blobs.MaxDegreeOfParallelism);
     }
 
     [Fact]
