@@ -148,6 +148,22 @@ public sealed class ExportIngestion(
     /// <param name="MeetingsStored">How long storing the changed meetings took after it (the rest of applying is writing the index).</param>
     private sealed record Applied(HashSet<string> Queue, QuarantineList Stale, long Accepted, long Unchanged, TimeSpan Compared, TimeSpan WaitedForIndex, TimeSpan MeetingsStored);
 
+    /// <summary>Waits until every task has finished, whatever its outcome.</summary>
+    private static async Task WhenSettledAsync(IEnumerable<Task> tasks)
+    {
+        foreach (var task in tasks)
+        {
+            try
+            {
+                await task.ConfigureAwait(false);
+            }
+            catch
+            {
+                // settled; see the caller
+            }
+        }
+    }
+
     /// <summary>
     /// What, besides a record's cells, decides how it is applied (its period, its furthest stage):
     /// part of every record hash, so a change of settings makes every record count as new once.
@@ -187,121 +203,133 @@ public sealed class ExportIngestion(
 
         var writingHistory = Task.CompletedTask;
         var waitedForIndex = TimeSpan.Zero;
-        for (var bucket = 0; bucket < spill.Records.Files; bucket++)
+        try
         {
-            var bucketName = MeetingIndex.BucketName(bucket);
-            var waitStarted = comparing.Elapsed;
-            var (known, hasUnpacked) = await reading.Dequeue().ConfigureAwait(false);
-            waitedForIndex += comparing.Elapsed - waitStarted;
-            if (bucket + IndexReadAhead < spill.Records.Files)
+            for (var bucket = 0; bucket < spill.Records.Files; bucket++)
             {
-                reading.Enqueue(ReadIndexBucketAsync(MeetingIndex.BucketName(bucket + IndexReadAhead), pool, cancellationToken));
-            }
-
-            unpackedBuckets[bucket] = hasUnpacked;
-            foreach (var entry in known.Values)
-            {
-                occupied.Add(entry.Partition);
-            }
-
-            // Rows of one meeting share a bucket and keep file order here: the first valid one wins.
-            // Known meetings are looked up by the id's characters, so a skipped record allocates nothing.
-            var knownById = known.GetAlternateLookup<ReadOnlySpan<char>>();
-            var seenKnown = new HashSet<MeetingIndexEntry>(ReferenceEqualityComparer.Instance);
-            var seenNew = new HashSet<string>(StringComparer.Ordinal);
-            bool FirstValid(string meetingId) =>
-                known.TryGetValue(meetingId, out var entry) ? seenKnown.Add(entry) : seenNew.Add(meetingId);
-
-            var versions = new List<SerializedVersion>();
-            foreach (var record in spill.Records.Read(bucket))
-            {
-                if (knownById.TryGetValue(record.MeetingId(idChars), out var applied) && record.HashIs(applied.RawHash) && seenKnown.Add(applied))
+                var bucketName = MeetingIndex.BucketName(bucket);
+                var waitStarted = comparing.Elapsed;
+                var (known, hasUnpacked) = await reading.Dequeue().ConfigureAwait(false);
+                waitedForIndex += comparing.Elapsed - waitStarted;
+                if (bucket + IndexReadAhead < spill.Records.Files)
                 {
-                    // The very record that was applied, under the same settings: nothing to parse, check, write or queue.
+                    reading.Enqueue(ReadIndexBucketAsync(MeetingIndex.BucketName(bucket + IndexReadAhead), pool, cancellationToken));
+                }
+
+                unpackedBuckets[bucket] = hasUnpacked;
+                foreach (var entry in known.Values)
+                {
+                    occupied.Add(entry.Partition);
+                }
+
+                // Rows of one meeting share a bucket and keep file order here: the first valid one wins.
+                // Known meetings are looked up by the id's characters, so a skipped record allocates nothing.
+                var knownById = known.GetAlternateLookup<ReadOnlySpan<char>>();
+                var seenKnown = new HashSet<MeetingIndexEntry>(ReferenceEqualityComparer.Instance);
+                var seenNew = new HashSet<string>(StringComparer.Ordinal);
+                bool FirstValid(string meetingId) =>
+                    known.TryGetValue(meetingId, out var entry) ? seenKnown.Add(entry) : seenNew.Add(meetingId);
+
+                var versions = new List<SerializedVersion>();
+                foreach (var record in spill.Records.Read(bucket))
+                {
+                    if (knownById.TryGetValue(record.MeetingId(idChars), out var applied) && record.HashIs(applied.RawHash) && seenKnown.Add(applied))
+                    {
+                        // The very record that was applied, under the same settings: nothing to parse, check, write or queue.
+                        accepted++;
+                        unchanged++;
+                        continue;
+                    }
+
+                    var rawHash = record.HashText;
+                    var row = CrmExportReader.ParseCells(record.Cells(), exportName, record.Line);
+                    if (row is QuarantinedRow problem)
+                    {
+                        quarantined.Add(new QuarantineEntry(problem.Line, problem.MeetingId, problem.Reason));
+                        continue;
+                    }
+
+                    var meeting = ((AcceptedRow)row).Meeting;
+                    known.TryGetValue(meeting.MeetingId, out var before);
+                    if (!FirstValid(meeting.MeetingId))
+                    {
+                        quarantined.Add(new QuarantineEntry(meeting.SourceRef.Line, meeting.MeetingId, CrmExportReader.DuplicateReason(meeting.MeetingId)));
+                        continue;
+                    }
+
+                    if (before?.LastModifiedAt is { } appliedAt && meeting.LastModifiedAt is { } incoming && incoming < appliedAt)
+                    {
+                        // A late or out-of-order export must not overwrite what a newer one brought.
+                        stale.Add(new QuarantineEntry(meeting.SourceRef.Line, meeting.MeetingId,
+                            $"last_modified_at {incoming:O} is older than the version already applied ({appliedAt:O}, from {before.Export}); not applied"));
+                        continue;
+                    }
+
                     accepted++;
-                    unchanged++;
-                    continue;
-                }
-
-                var rawHash = record.HashText;
-                var row = CrmExportReader.ParseCells(record.Cells(), exportName, record.Line);
-                if (row is QuarantinedRow problem)
-                {
-                    quarantined.Add(new QuarantineEntry(problem.Line, problem.MeetingId, problem.Reason));
-                    continue;
-                }
-
-                var meeting = ((AcceptedRow)row).Meeting;
-                known.TryGetValue(meeting.MeetingId, out var before);
-                if (!FirstValid(meeting.MeetingId))
-                {
-                    quarantined.Add(new QuarantineEntry(meeting.SourceRef.Line, meeting.MeetingId, CrmExportReader.DuplicateReason(meeting.MeetingId)));
-                    continue;
-                }
-
-                if (before?.LastModifiedAt is { } appliedAt && meeting.LastModifiedAt is { } incoming && incoming < appliedAt)
-                {
-                    // A late or out-of-order export must not overwrite what a newer one brought.
-                    stale.Add(new QuarantineEntry(meeting.SourceRef.Line, meeting.MeetingId,
-                        $"last_modified_at {incoming:O} is older than the version already applied ({appliedAt:O}, from {before.Export}); not applied"));
-                    continue;
-                }
-
-                accepted++;
-                var furthest = context.Stages.Furthest(before?.FurthestStage, meeting.HighestStage, meeting.OpportunityStage);
-                var current = meeting with { FurthestStage = furthest };
-                var period = context.Calendar.PeriodOf(current.BookedAt);
-                latest = latest is { } l && l.CompareTo(period) >= 0 ? l : period;
-                var partition = Tables.SdrPeriodKey(period, current.SdrId);
-                var hash = MeetingEntities.ContentHash(meeting);
-                if (before is not null && before.ContentHash == hash && before.Partition == partition && before.FurthestStage == furthest)
-                {
-                    // The CRM says what it said before: the stored row, its lines and its provenance stand.
-                    // Only the record's hash is new to the index (written before it kept one, or
-                    // the cells differ in form only): keep it, so next night skips the record unparsed.
-                    unchanged++;
-                    if (before.RawHash != rawHash)
+                    var furthest = context.Stages.Furthest(before?.FurthestStage, meeting.HighestStage, meeting.OpportunityStage);
+                    var current = meeting with { FurthestStage = furthest };
+                    var period = context.Calendar.PeriodOf(current.BookedAt);
+                    latest = latest is { } l && l.CompareTo(period) >= 0 ? l : period;
+                    var partition = Tables.SdrPeriodKey(period, current.SdrId);
+                    var hash = MeetingEntities.ContentHash(meeting);
+                    if (before is not null && before.ContentHash == hash && before.Partition == partition && before.FurthestStage == furthest)
                     {
-                        spill.Index.Add(bucket, before with { RawHash = rawHash });
+                        // The CRM says what it said before: the stored row, its lines and its provenance stand.
+                        // Only the record's hash is new to the index (written before it kept one, or
+                        // the cells differ in form only): keep it, so next night skips the record unparsed.
+                        unchanged++;
+                        if (before.RawHash != rawHash)
+                        {
+                            spill.Index.Add(bucket, before with { RawHash = rawHash });
+                        }
+
+                        continue;
                     }
 
-                    continue;
-                }
-
-                touched.Add(partition);
-                spill.Meetings.Add(PartitionFile(partition, spill.Meetings.Files), current);
-                if (before is not null && !string.Equals(before.Partition, partition, StringComparison.Ordinal))
-                {
-                    // The CRM moved the meeting to another SDR or period: it no longer counts where it was.
-                    touched.Add(before.Partition);
-                    if (!movedOut.TryGetValue(before.Partition, out var leaving))
+                    touched.Add(partition);
+                    spill.Meetings.Add(PartitionFile(partition, spill.Meetings.Files), current);
+                    if (before is not null && !string.Equals(before.Partition, partition, StringComparison.Ordinal))
                     {
-                        movedOut[before.Partition] = leaving = new HashSet<string>(StringComparer.Ordinal);
+                        // The CRM moved the meeting to another SDR or period: it no longer counts where it was.
+                        touched.Add(before.Partition);
+                        if (!movedOut.TryGetValue(before.Partition, out var leaving))
+                        {
+                            movedOut[before.Partition] = leaving = new HashSet<string>(StringComparer.Ordinal);
+                        }
+
+                        leaving.Add(meeting.MeetingId);
                     }
 
-                    leaving.Add(meeting.MeetingId);
+                    if (before?.ContentHash != hash)
+                    {
+                        // A new version of the meeting: keep it, so what was paid from an older one stays readable.
+                        versions.Add(MeetingHistory.Serialize(new MeetingVersion(meeting.MeetingId, hash, partition, current)));
+                    }
+
+                    spill.Index.Add(bucket, new MeetingIndexEntry(meeting.MeetingId, partition, furthest, meeting.LastModifiedAt, meeting.SourceRef.Export, hash, rawHash));
                 }
 
-                if (before?.ContentHash != hash)
-                {
-                    // A new version of the meeting: keep it, so what was paid from an older one stays readable.
-                    versions.Add(MeetingHistory.Serialize(new MeetingVersion(meeting.MeetingId, hash, partition, current)));
-                }
-
-                spill.Index.Add(bucket, new MeetingIndexEntry(meeting.MeetingId, partition, furthest, meeting.LastModifiedAt, meeting.SourceRef.Export, hash, rawHash));
+                // The bucket's history is written while the next bucket is compared (one bucket's at a time).
+                var historyRows = versions
+                    .GroupBy(v => MeetingIndex.PackOf(v.MeetingId), StringComparer.Ordinal)
+                    .Select(pack => new TableTransactionAction(TableTransactionActionType.UpsertReplace, MeetingHistory.ToRow(bucketName, pack.Key, runId, pack)))
+                    .ToList();
+                await writingHistory.ConfigureAwait(false);
+                writingHistory = TableBatches.SubmitAsync(_history, historyRows, cancellationToken);
+                logger.IngestApplying(exportName, "compared", bucket + 1, spill.Records.Files);
             }
 
-            // The bucket's history is written while the next bucket is compared (one bucket's at a time).
-            var historyRows = versions
-                .GroupBy(v => MeetingIndex.PackOf(v.MeetingId), StringComparer.Ordinal)
-                .Select(pack => new TableTransactionAction(TableTransactionActionType.UpsertReplace, MeetingHistory.ToRow(bucketName, pack.Key, runId, pack)))
-                .ToList();
             await writingHistory.ConfigureAwait(false);
-            writingHistory = TableBatches.SubmitAsync(_history, historyRows, cancellationToken);
-            logger.IngestApplying(exportName, "compared", bucket + 1, spill.Records.Files);
+        }
+        catch
+        {
+            // Nothing is left running when the ingestion fails (it is retried from the start): the
+            // history batch and the index reads still in flight are waited for, their own failures
+            // dropped — the one being thrown says what went wrong first.
+            await WhenSettledAsync([writingHistory, .. reading]).ConfigureAwait(false);
+            throw;
         }
 
-        await writingHistory.ConfigureAwait(false);
         var compared = comparing.Elapsed;
         await StoreMeetingsAsync(spill.Meetings, movedOut, occupied, cancellationToken).ConfigureAwait(false);
         logger.IngestApplying(exportName, "meetings stored", spill.Meetings.Count, spill.Meetings.Count);
