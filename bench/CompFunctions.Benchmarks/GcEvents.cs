@@ -8,8 +8,8 @@ namespace CompFunctions.Benchmarks;
 /// <c>--gc-events</c>: listens to the runtime's garbage-collector events in this process and says,
 /// per night, what triggered the collections (generation, reason) and which types the allocations
 /// were (the runtime reports one allocation tick per ~100 KB allocated, with the type of the object
-/// that crossed it: a sample, weighted by bytes). Large-object-heap allocations are what start
-/// full collections, so they are listed apart.
+/// that crossed it: a sample, weighted by bytes). Large-object-heap allocations are listed apart:
+/// they can start full collections of their own (the reason says whether they did).
 /// </summary>
 internal sealed class GcEvents : EventListener
 {
@@ -30,7 +30,7 @@ internal sealed class GcEvents : EventListener
 
     protected override void OnEventWritten(EventWrittenEventArgs e)
     {
-        if (e.EventName?.StartsWith("GCStart", StringComparison.Ordinal) == true && e.Payload is { } start)
+        if (e.EventName?.StartsWith("GCStart", StringComparison.Ordinal) == true)
         {
             var generation = Convert.ToInt32(Value(e, "Depth"), CultureInfo.InvariantCulture);
             var reason = Convert.ToInt32(Value(e, "Reason"), CultureInfo.InvariantCulture);
