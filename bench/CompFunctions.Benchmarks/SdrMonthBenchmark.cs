@@ -23,6 +23,8 @@ public class SdrMonthBenchmark
     private Meeting[] _meetings = [];
     private Meeting[] _earlier = [];
     private PeriodEvaluation _evaluated = null!;
+    private PeriodEvaluation _evaluatedChanged = null!;
+    private StatementHead _stored = null!;
 
     /// <summary>A busy SDR's month (a 1,000,000-row export has ~580 meetings per SDR month); figures are per meeting.</summary>
     public const int Meetings = CoreEvaluationBenchmark.Meetings;
@@ -35,7 +37,12 @@ public class SdrMonthBenchmark
         _monthRow = MeetingPacks.ToRow(Partition, month);
         _meetings = MeetingPacks.FromRow(_monthRow);
         _evaluated = _evaluator.Evaluate("sdr-g000", November, _meetings, _earlier);
-        StatementStore.Encode(Partition, _evaluated, []); // formats every text it holds
+        _stored = StatementStore.HeadOf(StatementStore.Encode(Partition, _evaluated, null).Row); // formats every text it holds
+        var changed = _meetings.ToArray();
+        var held = Array.FindIndex(changed, m => m.Status == MeetingStatus.Held);
+        changed[held] = changed[held] with { Status = MeetingStatus.NoShow };
+        _evaluatedChanged = _evaluator.Evaluate("sdr-g000", November, changed, _earlier);
+        StatementStore.Encode(Partition, _evaluatedChanged, null);
     }
 
     private static string Partition => Tables.SdrPeriodKey(November, "sdr-g000");
@@ -47,17 +54,25 @@ public class SdrMonthBenchmark
     /// <summary>Evaluated and encoded as the statement row the evaluation writes (its texts formatted on the way).</summary>
     [Benchmark(OperationsPerInvoke = Meetings)]
     public int EvaluateAndEncodeStatement() =>
-        StatementStore.Encode(Partition, _evaluator.Evaluate("sdr-g000", November, _meetings, _earlier), []).Digest.Length;
+        StatementStore.Encode(Partition, _evaluator.Evaluate("sdr-g000", November, _meetings, _earlier), null).Digest.Length;
 
     /// <summary>
     /// The encoding alone, of an evaluation whose texts are already formatted: JSON written, gzipped,
     /// hashed. (The core benchmark's <c>EvaluateSdrMonthAndReadEveryText</c> is the evaluation with the texts formatted.)
     /// </summary>
     [Benchmark(OperationsPerInvoke = Meetings)]
-    public int EncodeStatement() => StatementStore.Encode(Partition, _evaluated, []).Digest.Length;
+    public int EncodeStatement() => StatementStore.Encode(Partition, _evaluated, null).Digest.Length;
+
+    /// <summary>The same evaluation against its own stored row: fingerprinted, nothing written.</summary>
+    [Benchmark(OperationsPerInvoke = Meetings)]
+    public int EncodeUnchangedStatement() => StatementStore.Encode(Partition, _evaluated, _stored).SegmentsWritten;
+
+    /// <summary>One meeting of the month turned from held to no-show since the stored row: fingerprinted, its segment written.</summary>
+    [Benchmark(OperationsPerInvoke = Meetings)]
+    public int EncodeStatementOneMeetingChanged() => StatementStore.Encode(Partition, _evaluatedChanged, _stored).SegmentsWritten;
 
     /// <summary>All of it, as one month of an evaluation message costs (the month before is read once per message and not counted).</summary>
     [Benchmark(OperationsPerInvoke = Meetings)]
     public int DecodeEvaluateEncode() =>
-        StatementStore.Encode(Partition, _evaluator.Evaluate("sdr-g000", November, MeetingPacks.FromRow(_monthRow), _earlier), []).Digest.Length;
+        StatementStore.Encode(Partition, _evaluator.Evaluate("sdr-g000", November, MeetingPacks.FromRow(_monthRow), _earlier), null).Digest.Length;
 }

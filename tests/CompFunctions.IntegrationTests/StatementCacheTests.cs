@@ -150,6 +150,34 @@ public sealed class StatementCacheTests(PipelineFixture pipeline)
     }
 
     [Fact]
+    public async Task A_statement_whose_one_meeting_changed_is_merged_into_its_row_and_reads_back_as_the_whole_new_statement()
+    {
+        var store = pipeline.Services.GetRequiredService<StatementStore>();
+        var (evaluator, month, earlier) = await StatementJsonTests.BusyMonthAsync();
+        const string partition = "2026-11|it-cache-busy";
+        await store.WriteAsync(StatementStore.Encode(partition, evaluator.Evaluate("sdr-busy", StatementJsonTests.November, month, earlier), null), null, CancellationToken.None);
+        var changed = month.ToList();
+        var held = changed.FindIndex(m => m.Status == MeetingStatus.Held);
+        changed[held] = changed[held] with { Status = MeetingStatus.NoShow };
+        var evaluation = evaluator.Evaluate("sdr-busy", StatementJsonTests.November, changed, earlier);
+
+        var head = await store.ReadHeadAsync(partition, CancellationToken.None);
+        var merge = StatementStore.Encode(partition, evaluation, head);
+        Assert.True(await store.WriteIfChangedAsync(merge, head, CancellationToken.None));
+        var read = (await store.ReadAsync(partition, CancellationToken.None))!;
+
+        var whole = StatementStore.FromRow(StatementStore.Encode(partition, evaluation, null).Row);
+        Assert.True(merge.Merge);
+        Assert.Equal(1, merge.SegmentsWritten);
+        Assert.Equal(whole.Summary with { Digest = "" }, read.Summary with { Digest = "" });
+        Assert.Equal(whole.Summary.Digest, read.Summary.Digest);
+        Assert.Equal(Printed(whole.AllLines()), Printed(read.AllLines()));
+        Assert.Equal(JsonSerializer.Serialize(whole.Body.Verdicts), JsonSerializer.Serialize(read.Body.Verdicts));
+        Assert.False(await store.WriteIfChangedAsync(StatementStore.Encode(partition, evaluation, await store.ReadHeadAsync(partition, CancellationToken.None)), head, CancellationToken.None));
+        await pipeline.Tables.GetTableClient(Tables.Statements).DeleteEntityAsync("2026-11", "it-cache-busy");
+    }
+
+    [Fact]
     public async Task A_writer_whose_read_is_out_of_date_changes_nothing_and_is_told_to_evaluate_again()
     {
         var store = pipeline.Services.GetRequiredService<StatementStore>();
@@ -222,6 +250,7 @@ public sealed class StatementCacheTests(PipelineFixture pipeline)
         Assert.Contains(statement.Lines, l => l.MeetingId == "T-AB-1");
         var head = await pipeline.Services.GetRequiredService<StatementStore>().ReadHeadAsync("2027-12|it-cache-layout", CancellationToken.None);
         Assert.Equal(["T-AB-0:meeting_held@2027-11"], head!.Adjustments.Select(a => a.Line.LineId));
-        Assert.Equal(2, (await statements.GetEntityAsync<TableEntity>("2027-12", "it-cache-layout")).Value.GetInt32("Layout"));
+        // Rewritten in the current layout (3: lines and verdicts in segments).
+        Assert.Equal(3, (await statements.GetEntityAsync<TableEntity>("2027-12", "it-cache-layout")).Value.GetInt32("Layout"));
     }
 }

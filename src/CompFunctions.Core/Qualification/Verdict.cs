@@ -57,11 +57,15 @@ public sealed record Verdict(
     DocumentRef Ruleset)
 {
     private readonly Derived<Verdict, string> _explanation = new();
+    private readonly string? _kept;
 
     public IEnumerable<CriterionOutcome> Criteria => Paths.SelectMany(p => p.Criteria);
 
-    /// <summary>One sentence a rep reads: why the meeting counts or does not (made once, when first read).</summary>
-    public string Explanation => _explanation.For(this, static v => v.Explain());
+    /// <summary>
+    /// One sentence a rep reads: why the meeting counts or does not (made once, when first read).
+    /// A verdict read back from storage keeps the sentence it was stored with (set it on creation).
+    /// </summary>
+    public string Explanation { get => _kept ?? _explanation.For(this, static v => v.Explain()); init => _kept = value; }
 
     private string Explain()
     {

@@ -94,7 +94,7 @@ public sealed class SdrPeriodEvaluation(
 
         // Stored already? Equal digests, same statement: nothing is written. Adjustments booked here from locked months are kept as they are.
         var stored = await statements.ReadHeadAsync(partition, cancellationToken).ConfigureAwait(false);
-        var encoded = StatementStore.Encode(partition, evaluation, stored?.Adjustments ?? []);
+        var encoded = StatementStore.Encode(partition, evaluation, stored);
         var changed = await statements.WriteIfChangedAsync(encoded, stored, cancellationToken).ConfigureAwait(false);
 
         logger.Evaluated(sdrId, period.ToString(), meetings.Count, encoded.Row.GetInt32("Lines") ?? 0, changed);

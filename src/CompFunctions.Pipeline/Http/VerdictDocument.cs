@@ -22,6 +22,20 @@ public sealed record VerdictDocument(
         v.Paths.Select(p => new PathDocument(
             p.Path, p.Passed, p.ReasonCode, p.Explanation,
             p.Criteria.Select(c => new CriterionDocument(c.Criterion, c.Passed, c.Required, c.ReasonCode, c.Observed, c.Expected, c.Explanation)).ToArray())).ToArray());
+
+    /// <summary>The verdict this document holds, its explanation included as it is written here.</summary>
+    public Verdict ToVerdict() => new(
+        Qualified,
+        By,
+        DisqualifiedBy is { } d ? new Disqualification(d.Disqualifier, d.ReasonCode, d.Explanation) : null,
+        FailedCriteria,
+        Paths.Select(p => new PathOutcome(
+            p.Path, p.Passed, p.ReasonCode, p.Explanation,
+            p.Criteria.Select(c => new CriterionOutcome(c.Criterion, c.Passed, c.Required, c.ReasonCode, c.Observed, c.Expected, c.Explanation)).ToArray())).ToArray(),
+        new Core.Policies.DocumentRef(Ruleset.Id, Ruleset.Version))
+    {
+        Explanation = Explanation,
+    };
 }
 
 public sealed record DisqualificationDocument(string Disqualifier, string ReasonCode, string Explanation);

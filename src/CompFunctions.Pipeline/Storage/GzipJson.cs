@@ -20,6 +20,9 @@ public static class GzipJson
     private const int ChunkBytes = 64 * 1024;
     private const int MaxChunks = 15;
 
+    /// <summary>The compressed bytes one row may hold in all (Azure caps a row at 1 MiB: this leaves room for its other properties).</summary>
+    public const long RowBytes = MaxChunks * ChunkBytes;
+
     /// <summary>
     /// Writes <paramref name="value"/> into <paramref name="row"/> (properties <c>{prefix}0</c>…),
     /// feeding what is stored — the compressed bytes — to <paramref name="hash"/> too when given;
@@ -39,6 +42,15 @@ public static class GzipJson
     /// <summary>Like <see cref="Set{T}"/>, for a caller that writes the JSON itself (<paramref name="write"/> gets the stream to write it to).</summary>
     public static void Set(TableEntity row, Action<Stream> write, string what, string prefix = DefaultPrefix, IncrementalHash? hash = null)
     {
+        var data = Compress(write, hash);
+        var already = row.Keys.Select(k => row[k]).OfType<byte[]>().Sum(d => (long)d.Length);
+        EnsureRoom(already + data.Sum(d => (long)d.Length), what);
+        Put(row, prefix, data);
+    }
+
+    /// <summary>The JSON <paramref name="write"/> writes, gzipped, in chunks of at most 64 KiB (what <see cref="Put"/> stores).</summary>
+    public static List<byte[]> Compress(Action<Stream> write, IncrementalHash? hash = null)
+    {
         var chunks = new ChunkWriter();
         using (var hashed = hash is null ? null : new HashingTee(hash, chunks))
         using (var gzip = new GZipStream(hashed ?? (Stream)chunks, CompressionLevel.Fastest, leaveOpen: true))
@@ -47,19 +59,29 @@ public static class GzipJson
             write(blocks);
         }
 
-        var data = chunks.Finish();
-        var already = row.Keys.Select(k => row[k]).OfType<byte[]>().ToArray();
-        if (already.Length + data.Count > MaxChunks)
-        {
-            var bytes = already.Concat(data).Sum(d => (long)d.Length);
-            throw new InvalidOperationException($"{what} takes {bytes:N0} bytes compressed; one table row holds at most {MaxChunks * ChunkBytes:N0}.");
-        }
+        return chunks.Finish();
+    }
 
+    /// <summary>Stores compressed <paramref name="data"/> under <paramref name="prefix"/> (properties <c>{prefix}0</c>…).</summary>
+    public static void Put(TableEntity row, string prefix, List<byte[]> data)
+    {
         for (var chunk = 0; chunk < data.Count; chunk++)
         {
             row[prefix + chunk] = data[chunk];
         }
     }
+
+    /// <summary>Throws, naming <paramref name="what"/>, when a row's compressed values would take more than a row holds.</summary>
+    public static void EnsureRoom(long bytes, string what)
+    {
+        if (bytes > RowBytes)
+        {
+            throw new InvalidOperationException($"{what} takes {bytes:N0} bytes compressed; one table row holds at most {RowBytes:N0}.");
+        }
+    }
+
+    /// <summary>How many chunks <paramref name="bytes"/> compressed bytes take.</summary>
+    public static int Chunks(int bytes) => (bytes + ChunkBytes - 1) / ChunkBytes;
 
     /// <summary>The value kept in <paramref name="row"/> under <paramref name="prefix"/>, or null when it holds none.</summary>
     public static T? Get<T>(TableEntity row, JsonTypeInfo<T> type, string prefix = DefaultPrefix)
@@ -72,7 +94,7 @@ public static class GzipJson
     public static Stream? Open(TableEntity row, string prefix = DefaultPrefix)
     {
         var data = new List<byte[]>();
-        for (var chunk = 0; row.GetBinary(prefix + chunk) is { } part; chunk++)
+        for (var chunk = 0; chunk < MaxChunks && row.GetBinary(prefix + chunk) is { } part; chunk++)
         {
             data.Add(part);
         }

@@ -1,4 +1,8 @@
+using System.Buffers;
+using System.Buffers.Binary;
 using System.Globalization;
+using System.IO.Hashing;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using CompFunctions.Core.Policies;
 using CompFunctions.Core.Qualification;
@@ -22,6 +26,14 @@ public readonly record struct EvaluatedVerdict(string MeetingId, Verdict Verdict
 /// digest, see <see cref="GzipJson"/>'s fixed blocks): <c>StatementJsonTests</c> compares the two
 /// on every statement of a generated night under every sample plan.
 /// Property names are the records' (PascalCase), nulls are left out, as <see cref="StoredJson"/>'s options say.
+/// <para>
+/// The same walk also makes a statement segment's <see cref="Fingerprint"/>: every token the JSON
+/// would hold, in order, as bytes (no escaping, no UTF-8, no number formatting) hashed with
+/// XxHash128 — a tenth of what writing the JSON costs, so an evaluation can tell which parts of a
+/// statement changed without writing the parts that did not. One walk for both means equal
+/// fingerprints cannot hide different JSON (a changed field is a changed token). A change to what
+/// the walk writes must come with a new statement layout (see <see cref="StatementStore"/>).
+/// </para>
 /// </remarks>
 public static class StatementJson
 {
@@ -67,163 +79,337 @@ public static class StatementJson
     private static readonly Dictionary<LineKind, JsonEncodedText> Kinds = Enum.GetValues<LineKind>().ToDictionary(k => k, k => JsonEncodedText.Encode(k.ToString().ToLowerInvariant()));
 
     /// <summary>
-    /// The body of a statement row: its own <paramref name="lines"/> (in line-id order), no
-    /// adjustments (they have columns of their own), its <paramref name="verdicts"/> (in meeting-id order).
+    /// The body of a statement row (or of one segment of it): its own <paramref name="lines"/> (in
+    /// line-id order), no adjustments (they have columns of their own), its <paramref name="verdicts"/> (in meeting-id order).
     /// </summary>
     public static void WriteBody(Stream stream, IReadOnlyList<PayoutLine> lines, IReadOnlyList<EvaluatedVerdict> verdicts)
     {
         using var w = new Utf8JsonWriter(stream);
-        w.WriteStartObject();
-        w.WriteStartArray(Lines);
-        foreach (var line in lines)
-        {
-            WriteLine(w, line);
-            FlushEvery(w);
-        }
-
-        w.WriteEndArray();
-        w.WriteStartArray(Adjustments);
-        w.WriteEndArray();
-        w.WriteStartArray(Verdicts);
-        foreach (var (meetingId, verdict) in verdicts)
-        {
-            w.WriteStartObject();
-            WriteString(w, MeetingId, meetingId);
-            w.WritePropertyName(Verdict);
-            WriteVerdict(w, verdict);
-            w.WriteEndObject();
-            FlushEvery(w);
-        }
-
-        w.WriteEndArray();
-        w.WriteEndObject();
+        var tokens = new JsonTokens(w);
+        Walk(ref tokens, lines, verdicts);
     }
 
-    /// <summary>Passes the JSON on in pieces (a writer on a stream otherwise keeps all of it until it is disposed).</summary>
-    private static void FlushEvery(Utf8JsonWriter w)
+    /// <summary>
+    /// What <see cref="WriteBody"/> would write, hashed without writing it (see the remarks);
+    /// <paramref name="scratch"/> is reused between calls.
+    /// </summary>
+    public static UInt128 Fingerprint(ArrayBufferWriter<byte> scratch, IReadOnlyList<PayoutLine> lines, IReadOnlyList<EvaluatedVerdict> verdicts)
     {
-        if (w.BytesPending >= 16 * 1024)
+        scratch.ResetWrittenCount();
+        var tokens = new FingerprintTokens(scratch);
+        Walk(ref tokens, lines, verdicts);
+        return XxHash128.HashToUInt128(scratch.WrittenSpan);
+    }
+
+    private static void Walk<T>(ref T w, IReadOnlyList<PayoutLine> lines, IReadOnlyList<EvaluatedVerdict> verdicts)
+        where T : struct, ITokens
+    {
+        w.StartObject();
+        w.StartArray(Lines);
+        for (var i = 0; i < lines.Count; i++)
         {
+            WriteLine(ref w, lines[i]);
             w.Flush();
         }
+
+        w.EndArray();
+        w.StartArray(Adjustments);
+        w.EndArray();
+        w.StartArray(Verdicts);
+        for (var i = 0; i < verdicts.Count; i++)
+        {
+            var (meetingId, verdict) = verdicts[i];
+            w.StartObject();
+            WriteString(ref w, MeetingId, meetingId);
+            w.StartObject(Verdict);
+            WriteVerdict(ref w, verdict);
+            w.EndObject();
+            w.EndObject();
+            w.Flush();
+        }
+
+        w.EndArray();
+        w.EndObject();
     }
 
     /// <summary>A <see cref="StoredLine"/>: the currency, then the API's line.</summary>
-    private static void WriteLine(Utf8JsonWriter w, PayoutLine l)
+    private static void WriteLine<T>(ref T w, PayoutLine l)
+        where T : struct, ITokens
     {
-        w.WriteStartObject();
-        w.WriteString(Currency, l.Amount.Currency.Code);
-        w.WriteStartObject(Line);
-        WriteString(w, LineId, l.LineId);
-        WriteString(w, MeetingId, l.MeetingId);
-        w.WriteString(Kind, Kinds[l.Kind]);
-        WriteString(w, Component, l.Component);
-        w.WriteNumber(Amount, l.Amount.Rounded().Amount);
-        WriteString(w, Reason, l.Reason);
-        WriteStrings(w, ReasonCodes, l.ReasonCodes);
-        w.WriteStartObject(Qualification);
+        w.StartObject();
+        w.String(Currency, l.Amount.Currency.Code);
+        w.StartObject(Line);
+        WriteString(ref w, LineId, l.LineId);
+        WriteString(ref w, MeetingId, l.MeetingId);
+        w.Kind(Kind, l.Kind);
+        WriteString(ref w, Component, l.Component);
+        w.Number(Amount, l.Amount.Rounded().Amount);
+        WriteString(ref w, Reason, l.Reason);
+        WriteStrings(ref w, ReasonCodes, l.ReasonCodes);
+        w.StartObject(Qualification);
         var q = l.Qualification;
-        w.WriteBoolean(Qualified, q.Qualified);
-        WriteString(w, By, q.By);
-        WriteStrings(w, FailedCriteria, q.FailedCriteria);
-        WriteString(w, DisqualifiedBy, q.DisqualifiedBy);
-        WriteString(w, Explanation, q.Explanation);
-        w.WriteEndObject();
-        WriteRef(w, Plan, l.Plan);
-        WriteRef(w, Ruleset, l.Ruleset);
-        w.WriteStartObject(Source);
-        WriteString(w, Export, l.Source.Export);
-        w.WriteNumber(SourceLine, l.Source.Line);
-        w.WriteEndObject();
-        WriteString(w, Adjusts, l.Adjusts);
-        WriteString(w, Account, l.Account);
+        w.Boolean(Qualified, q.Qualified);
+        WriteString(ref w, By, q.By);
+        WriteStrings(ref w, FailedCriteria, q.FailedCriteria);
+        WriteString(ref w, DisqualifiedBy, q.DisqualifiedBy);
+        WriteString(ref w, Explanation, q.Explanation);
+        w.EndObject();
+        WriteRef(ref w, Plan, l.Plan);
+        WriteRef(ref w, Ruleset, l.Ruleset);
+        w.StartObject(Source);
+        WriteString(ref w, Export, l.Source.Export);
+        w.Number(SourceLine, l.Source.Line);
+        w.EndObject();
+        WriteString(ref w, Adjusts, l.Adjusts);
+        WriteString(ref w, Account, l.Account);
         if (l.BookedOn is { } day)
         {
-            w.WriteString(BookedOn, day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+            w.Day(BookedOn, day);
         }
 
-        w.WriteEndObject();
-        w.WriteEndObject();
+        w.EndObject();
+        w.EndObject();
     }
 
     /// <summary>A <see cref="Http.VerdictDocument"/>.</summary>
-    private static void WriteVerdict(Utf8JsonWriter w, Verdict v)
+    private static void WriteVerdict<T>(ref T w, Verdict v)
+        where T : struct, ITokens
     {
-        w.WriteStartObject();
-        w.WriteBoolean(Qualified, v.Qualified);
-        WriteString(w, By, v.By);
+        w.Boolean(Qualified, v.Qualified);
+        WriteString(ref w, By, v.By);
         if (v.DisqualifiedBy is { } d)
         {
-            w.WriteStartObject(DisqualifiedBy);
-            WriteString(w, Disqualifier, d.Disqualifier);
-            WriteString(w, ReasonCode, d.ReasonCode);
-            WriteString(w, Explanation, d.Explanation);
-            w.WriteEndObject();
+            w.StartObject(DisqualifiedBy);
+            WriteString(ref w, Disqualifier, d.Disqualifier);
+            WriteString(ref w, ReasonCode, d.ReasonCode);
+            WriteString(ref w, Explanation, d.Explanation);
+            w.EndObject();
         }
 
-        WriteStrings(w, FailedCriteria, v.FailedCriteria);
-        WriteString(w, Explanation, v.Explanation);
-        WriteRef(w, Ruleset, v.Ruleset);
-        w.WriteStartArray(Paths);
+        WriteStrings(ref w, FailedCriteria, v.FailedCriteria);
+        WriteString(ref w, Explanation, v.Explanation);
+        WriteRef(ref w, Ruleset, v.Ruleset);
+        w.StartArray(Paths);
         foreach (var p in v.Paths)
         {
-            w.WriteStartObject();
-            WriteString(w, Path, p.Path);
-            w.WriteBoolean(Passed, p.Passed);
-            WriteString(w, ReasonCode, p.ReasonCode);
-            WriteString(w, Explanation, p.Explanation);
-            w.WriteStartArray(Criteria);
+            w.StartObject();
+            WriteString(ref w, Path, p.Path);
+            w.Boolean(Passed, p.Passed);
+            WriteString(ref w, ReasonCode, p.ReasonCode);
+            WriteString(ref w, Explanation, p.Explanation);
+            w.StartArray(Criteria);
             foreach (var c in p.Criteria)
             {
-                w.WriteStartObject();
-                WriteString(w, Criterion, c.Criterion);
-                w.WriteBoolean(Passed, c.Passed);
-                w.WriteBoolean(Required, c.Required);
-                WriteString(w, ReasonCode, c.ReasonCode);
-                WriteString(w, Observed, c.Observed);
-                WriteString(w, Expected, c.Expected);
-                WriteString(w, Explanation, c.Explanation);
-                w.WriteEndObject();
+                w.StartObject();
+                WriteString(ref w, Criterion, c.Criterion);
+                w.Boolean(Passed, c.Passed);
+                w.Boolean(Required, c.Required);
+                WriteString(ref w, ReasonCode, c.ReasonCode);
+                WriteString(ref w, Observed, c.Observed);
+                WriteString(ref w, Expected, c.Expected);
+                WriteString(ref w, Explanation, c.Explanation);
+                w.EndObject();
             }
 
-            w.WriteEndArray();
-            w.WriteEndObject();
+            w.EndArray();
+            w.EndObject();
         }
 
-        w.WriteEndArray();
-        w.WriteEndObject();
+        w.EndArray();
     }
 
-    private static void WriteRef(Utf8JsonWriter w, JsonEncodedText name, DocumentRef reference)
+    private static void WriteRef<T>(ref T w, JsonEncodedText name, DocumentRef reference)
+        where T : struct, ITokens
     {
-        w.WriteStartObject(name);
-        WriteString(w, Id, reference.Id);
-        w.WriteNumber(Version, reference.Version);
-        w.WriteEndObject();
+        w.StartObject(name);
+        WriteString(ref w, Id, reference.Id);
+        w.Number(Version, reference.Version);
+        w.EndObject();
     }
 
     /// <summary>Left out when null, as the serializer's options say.</summary>
-    private static void WriteString(Utf8JsonWriter w, JsonEncodedText name, string? value)
+    private static void WriteString<T>(ref T w, JsonEncodedText name, string? value)
+        where T : struct, ITokens
     {
         if (value is not null)
         {
-            w.WriteString(name, value);
+            w.String(name, value);
         }
     }
 
-    private static void WriteStrings(Utf8JsonWriter w, JsonEncodedText name, IReadOnlyList<string>? values)
+    private static void WriteStrings<T>(ref T w, JsonEncodedText name, IReadOnlyList<string>? values)
+        where T : struct, ITokens
     {
         if (values is null)
         {
             return;
         }
 
-        w.WriteStartArray(name);
+        w.StartArray(name);
         for (var i = 0; i < values.Count; i++)
         {
-            w.WriteStringValue(values[i]);
+            w.StringValue(values[i]);
         }
 
-        w.WriteEndArray();
+        w.EndArray();
+    }
+
+    /// <summary>What the walk emits; a struct per use, so the JIT compiles the walk once for each without calls through an interface.</summary>
+    private interface ITokens
+    {
+        void StartObject();
+
+        void StartObject(JsonEncodedText name);
+
+        void EndObject();
+
+        void StartArray(JsonEncodedText name);
+
+        void EndArray();
+
+        void String(JsonEncodedText name, string value);
+
+        void StringValue(string value);
+
+        void Kind(JsonEncodedText name, LineKind kind);
+
+        void Number(JsonEncodedText name, decimal value);
+
+        void Number(JsonEncodedText name, long value);
+
+        void Boolean(JsonEncodedText name, bool value);
+
+        void Day(JsonEncodedText name, DateOnly day);
+
+        /// <summary>Between items: a chance to pass on what is pending.</summary>
+        void Flush();
+    }
+
+    private readonly struct JsonTokens(Utf8JsonWriter w) : ITokens
+    {
+        public void StartObject() => w.WriteStartObject();
+
+        public void StartObject(JsonEncodedText name) => w.WriteStartObject(name);
+
+        public void EndObject() => w.WriteEndObject();
+
+        public void StartArray(JsonEncodedText name) => w.WriteStartArray(name);
+
+        public void EndArray() => w.WriteEndArray();
+
+        public void String(JsonEncodedText name, string value) => w.WriteString(name, value);
+
+        public void StringValue(string value) => w.WriteStringValue(value);
+
+        public void Kind(JsonEncodedText name, LineKind kind) => w.WriteString(name, Kinds[kind]);
+
+        public void Number(JsonEncodedText name, decimal value) => w.WriteNumber(name, value);
+
+        public void Number(JsonEncodedText name, long value) => w.WriteNumber(name, value);
+
+        public void Boolean(JsonEncodedText name, bool value) => w.WriteBoolean(name, value);
+
+        public void Day(JsonEncodedText name, DateOnly day) => w.WriteString(name, day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+
+        /// <summary>Passes the JSON on in pieces (a writer on a stream otherwise keeps all of it until it is disposed).</summary>
+        public void Flush()
+        {
+            if (w.BytesPending >= 16 * 1024)
+            {
+                w.Flush();
+            }
+        }
+    }
+
+    /// <summary>
+    /// The tokens as bytes: a tag per token, then the property name and the value, strings with
+    /// their length first — so two different token sequences never give the same bytes.
+    /// </summary>
+    private readonly struct FingerprintTokens(ArrayBufferWriter<byte> bytes) : ITokens
+    {
+        public void StartObject() => Tag((byte)'{');
+
+        public void StartObject(JsonEncodedText name) => Named((byte)'{', name);
+
+        public void EndObject() => Tag((byte)'}');
+
+        public void StartArray(JsonEncodedText name) => Named((byte)'[', name);
+
+        public void EndArray() => Tag((byte)']');
+
+        public void String(JsonEncodedText name, string value)
+        {
+            Named((byte)'s', name);
+            Text(value);
+        }
+
+        public void StringValue(string value)
+        {
+            Tag((byte)'s');
+            Text(value);
+        }
+
+        public void Kind(JsonEncodedText name, LineKind kind)
+        {
+            Named((byte)'k', name);
+            Int((int)kind);
+        }
+
+        public void Number(JsonEncodedText name, decimal value)
+        {
+            Named((byte)'d', name);
+            var span = bytes.GetSpan(16);
+            decimal.GetBits(value, MemoryMarshal.Cast<byte, int>(span[..16]));
+            bytes.Advance(16);
+        }
+
+        public void Number(JsonEncodedText name, long value)
+        {
+            Named((byte)'n', name);
+            BinaryPrimitives.WriteInt64LittleEndian(bytes.GetSpan(8), value);
+            bytes.Advance(8);
+        }
+
+        public void Boolean(JsonEncodedText name, bool value) => Named(value ? (byte)'t' : (byte)'f', name);
+
+        public void Day(JsonEncodedText name, DateOnly day)
+        {
+            Named((byte)'D', name);
+            Int(day.DayNumber);
+        }
+
+        public void Flush()
+        {
+        }
+
+        private void Tag(byte tag)
+        {
+            bytes.GetSpan(1)[0] = tag;
+            bytes.Advance(1);
+        }
+
+        private void Named(byte tag, JsonEncodedText name)
+        {
+            var utf8 = name.EncodedUtf8Bytes;
+            var span = bytes.GetSpan(2 + utf8.Length);
+            span[0] = tag;
+            span[1] = (byte)utf8.Length;
+            utf8.CopyTo(span[2..]);
+            bytes.Advance(2 + utf8.Length);
+        }
+
+        private void Int(int value)
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(bytes.GetSpan(4), value);
+            bytes.Advance(4);
+        }
+
+        private void Text(string value)
+        {
+            var chars = MemoryMarshal.AsBytes(value.AsSpan());
+            Int(value.Length);
+            chars.CopyTo(bytes.GetSpan(chars.Length));
+            bytes.Advance(chars.Length);
+        }
     }
 }

@@ -1,4 +1,7 @@
+using System.Buffers;
+using System.Buffers.Binary;
 using System.Globalization;
+using System.IO.Hashing;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Azure;
@@ -23,7 +26,17 @@ public sealed record StatementSummary(
     decimal Earnings, decimal Clawbacks, decimal Adjustments, decimal Net, string? Problem);
 
 /// <summary>A statement row ready to write, and its digest (to compare with the stored one first).</summary>
-public sealed record EncodedStatement(string Partition, TableEntity Row, string Digest);
+public sealed record EncodedStatement(string Partition, TableEntity Row, string Digest)
+{
+    /// <summary>The row holds the summary and the segments that changed only: it is merged into the stored row.</summary>
+    public bool Merge { get; init; }
+
+    /// <summary>The stored statement has this digest already: the row holds the summary only and is not to be written.</summary>
+    public bool SameAsStored { get; init; }
+
+    /// <summary>How many segments the row carries (all of them unless it is merged).</summary>
+    public int SegmentsWritten { get; init; }
+}
 
 /// <summary>A payout line as a statement row keeps it: the API's line and its currency.</summary>
 public sealed record StoredLine(string Currency, LineDocument Line)
@@ -55,13 +68,16 @@ public sealed record StoredVerdict(string MeetingId, VerdictDocument Verdict);
 /// <summary>What a statement row holds besides its summary: the period's own lines, adjustments booked into it from locked months, the period's verdicts.</summary>
 public sealed record StatementBody(StoredLine[] Lines, StoredLine[] Adjustments, StoredVerdict[] Verdicts);
 
-/// <summary>What writing a statement needs of the stored one: its digest, the adjustments booked into it, the ETag to match.</summary>
-public sealed record StatementHead(StatementSummary Summary, StoredLine[] Adjustments, ETag ETag);
+/// <summary>
+/// What writing a statement needs of the stored one: its digest, the adjustments booked into it,
+/// the ETag to match, and (rows of layout 3) its segments' fingerprints, to write only the segments that changed.
+/// </summary>
+public sealed record StatementHead(StatementSummary Summary, StoredLine[] Adjustments, ETag ETag, StatementSegments? Segments = null);
 
 /// <summary>A statement row as read, with the ETag a change to it must match.</summary>
-public sealed record StoredStatement(StatementSummary Summary, StatementBody Body, ETag ETag)
+public sealed record StoredStatement(StatementSummary Summary, StatementBody Body, ETag ETag, StatementSegments? Segments = null)
 {
-    public StatementHead Head => new(Summary, Body.Adjustments, ETag);
+    public StatementHead Head => new(Summary, Body.Adjustments, ETag, Segments);
 
     /// <summary>Every line of the statement: the period's own, then the adjustments, in line-id order.</summary>
     public IReadOnlyList<PayoutLine> AllLines() =>
@@ -77,24 +93,37 @@ public sealed class ConcurrentStatementChangeException(string partition)
 
 /// <summary>
 /// The <c>statements</c> table: one row per (period, SDR) holding the whole statement — its totals
-/// and digest as columns, its lines and verdicts as gzipped JSON (<see cref="GzipJson"/>), the
-/// adjustments booked into it from locked months likewise under columns of their own. An
-/// evaluation reads the summary and the adjustments (not the lines: the digest says whether they
-/// changed), and writes the row back only if its result differs, under the row's ETag
-/// (so two evaluations of one statement cannot interleave: the second fails and is retried); a
-/// statement request reads the summary columns only (one small point read) and the whole row only
-/// when its rendered copy is out of date; the payroll summary reads the period's summary columns.
+/// and digest as columns, its lines and verdicts as gzipped JSON (<see cref="GzipJson"/>) cut into
+/// segments by meeting (<see cref="StatementSegments"/>), the adjustments booked into it from
+/// locked months likewise under columns of their own. An evaluation reads the summary, the
+/// adjustments and the segments' fingerprints (not the lines: the fingerprints say whether they
+/// changed), and writes back only what differs — the segments that changed, merged into the row —
+/// under the row's ETag (so two evaluations of one statement cannot interleave: the second fails
+/// and is retried); a statement request reads the summary columns only (one small point read) and
+/// the whole row only when its rendered copy is out of date; the payroll summary reads the
+/// period's summary columns.
 /// </summary>
+/// <remarks>
+/// Layouts: 1 — the body and the adjustments in one JSON (<c>Data*</c>), no Layout column; 2 — the
+/// adjustments under <c>Adj*</c>; 3 — the body in segments (<c>S{n}_*</c>) listed by the
+/// <c>Segments</c> column. All three are read; rows are written in layout 3 (rows of earlier
+/// layouts are rewritten whole on their next evaluation or booking).
+/// The digest of a layout-3 row is SHA-256 of its segments' fingerprints (XxHash128 of what they
+/// hold, see <see cref="StatementJson"/>): a fingerprint decides whether a segment is written, as
+/// the export's record hashes decide whether a row is read again (see <c>RecordSpill</c>), and a
+/// forged collision would have to match a statement the pipeline itself wrote from the CRM's data.
+/// </remarks>
 public sealed class StatementStore(TableServiceClient tables)
 {
     private const string MarkerPartition = "!store";
     private const string DocumentsMarker = "every-statement-one-row";
     private const string AdjustmentsPrefix = "Adj";
-    private const int Layout = 2;
+    private const int Layout = 3;
+    private const int WholeBodyLayout = 2;
     private static readonly string[] SummaryColumns =
         ["PartitionKey", "RowKey", "Digest", "Lines", "Currency", "Earnings", "Clawbacks", "Adjustments", "Net", "Problem"];
 
-    private static readonly string[] HeadColumns = [.. SummaryColumns, "Layout", .. GzipJson.Properties(AdjustmentsPrefix)];
+    private static readonly string[] HeadColumns = [.. SummaryColumns, "Layout", StatementSegments.Column, .. GzipJson.Properties(AdjustmentsPrefix)];
 
     private readonly TableClient _table = tables.GetTableClient(Tables.Statements);
 
@@ -128,7 +157,7 @@ public sealed class StatementStore(TableServiceClient tables)
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {period.ToString()}");
         await foreach (var e in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            if (FromEntity(e) is { Summary.Lines: > 0 } statement)
+            if (FromRow(e) is { Summary.Lines: > 0 } statement)
             {
                 statements.Add(statement);
             }
@@ -142,7 +171,7 @@ public sealed class StatementStore(TableServiceClient tables)
     {
         var (period, sdrId) = Tables.SplitSdrPeriodKey(partition);
         var found = await _table.GetEntityIfExistsAsync<TableEntity>(period, sdrId, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return found.HasValue ? FromEntity(found.Value!) : null;
+        return found.HasValue ? FromRow(found.Value!) : null;
     }
 
     /// <summary>
@@ -160,10 +189,14 @@ public sealed class StatementStore(TableServiceClient tables)
         }
 
         var e = found.Value!;
-        return e.GetInt32("Layout") == Layout
-            ? new StatementHead(SummaryOf(e), GzipJson.Get(e, StoredJson.Default.StoredLineArray, AdjustmentsPrefix) ?? [], e.ETag)
+        return e.GetInt32("Layout") is WholeBodyLayout or Layout
+            ? HeadOf(e)
             : (await ReadAsync(partition, cancellationToken).ConfigureAwait(false))?.Head;
     }
+
+    /// <summary>What <see cref="ReadHeadAsync"/> gives for a row of layout 2 or 3 (the row's head columns are enough).</summary>
+    public static StatementHead HeadOf(TableEntity row) =>
+        new(SummaryOf(row), AdjustmentsOf(row), row.ETag, row.GetInt32("Layout") == Layout ? SegmentsOf(row) : null);
 
     /// <summary>
     /// Writes an encoded statement, if the row is still what <paramref name="expected"/> read (or
@@ -171,6 +204,11 @@ public sealed class StatementStore(TableServiceClient tables)
     /// </summary>
     public async Task WriteAsync(EncodedStatement statement, StatementHead? expected, CancellationToken cancellationToken)
     {
+        if (statement.SameAsStored || (statement.Merge && expected is null))
+        {
+            throw new InvalidOperationException($"The statement {statement.Partition} was encoded against the stored row; only a write under that row's ETag can apply it.");
+        }
+
         try
         {
             if (expected is null)
@@ -179,7 +217,7 @@ public sealed class StatementStore(TableServiceClient tables)
             }
             else
             {
-                await _table.UpdateEntityAsync(statement.Row, expected.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+                await _table.UpdateEntityAsync(statement.Row, expected.ETag, statement.Merge ? TableUpdateMode.Merge : TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (RequestFailedException e) when (e.Status is 404 or 409 or 412)
@@ -190,12 +228,12 @@ public sealed class StatementStore(TableServiceClient tables)
 
     /// <summary>Writes the statement <paramref name="body"/> makes unless the stored one is the same; true when it wrote.</summary>
     public Task<bool> WriteIfChangedAsync(string partition, StatementBody body, StatementHead? stored, CancellationToken cancellationToken) =>
-        WriteIfChangedAsync(Encode(partition, body), stored, cancellationToken);
+        WriteIfChangedAsync(Encode(partition, body, stored), stored, cancellationToken);
 
     /// <summary>Writes <paramref name="encoded"/> unless the stored statement has its digest; true when it wrote.</summary>
     public async Task<bool> WriteIfChangedAsync(EncodedStatement encoded, StatementHead? stored, CancellationToken cancellationToken)
     {
-        if (stored?.Summary.Digest == encoded.Digest)
+        if (encoded.SameAsStored || stored?.Summary.Digest == encoded.Digest)
         {
             return false;
         }
@@ -204,16 +242,25 @@ public sealed class StatementStore(TableServiceClient tables)
         return true;
     }
 
-    /// <summary>The row for a statement held as stored documents (booking adjustments, moving rows of earlier versions).</summary>
-    public static EncodedStatement Encode(string partition, StatementBody body) =>
-        Encode(partition, body.Lines.Select(l => l.ToLine()), body.Adjustments, json => JsonSerializer.Serialize(json, body with { Adjustments = [] }, StoredJson.Default.StatementBody));
+    /// <summary>
+    /// The row for a statement held as stored documents (booking adjustments): as
+    /// <see cref="Encode(string, IReadOnlyList{PayoutLine}, IReadOnlyList{EvaluatedVerdict}, StoredLine[], StatementHead?)"/>
+    /// with the documents' lines and verdicts.
+    /// </summary>
+    public static EncodedStatement Encode(string partition, StatementBody body, StatementHead? stored = null) =>
+        Encode(
+            partition,
+            [.. body.Lines.Select(l => l.ToLine()).OrderBy(l => l.LineId, StringComparer.Ordinal)],
+            [.. body.Verdicts.Select(v => new EvaluatedVerdict(v.MeetingId, v.Verdict.ToVerdict())).OrderBy(v => v.MeetingId, StringComparer.Ordinal)],
+            body.Adjustments,
+            stored);
 
     /// <summary>
     /// The row for a period's statement as <paramref name="evaluation"/> made it: its lines in
-    /// line-id order, its meetings' verdicts in meeting-id order, and the <paramref name="adjustments"/>
-    /// already booked into it.
+    /// line-id order, its meetings' verdicts in meeting-id order, and the adjustments already
+    /// booked into the <paramref name="stored"/> statement.
     /// </summary>
-    public static EncodedStatement Encode(string partition, PeriodEvaluation evaluation, StoredLine[] adjustments)
+    public static EncodedStatement Encode(string partition, PeriodEvaluation evaluation, StatementHead? stored)
     {
         var lines = evaluation.Lines.OrderBy(l => l.LineId, StringComparer.Ordinal).ToArray();
         var verdicts = evaluation.Meetings
@@ -221,26 +268,149 @@ public sealed class StatementStore(TableServiceClient tables)
             .Select(e => new EvaluatedVerdict(e.Meeting.MeetingId, e.Verdict!))
             .OrderBy(v => v.MeetingId, StringComparer.Ordinal)
             .ToArray();
-        return Encode(partition, lines, verdicts, adjustments);
+        return Encode(partition, lines, verdicts, stored?.Adjustments ?? [], stored);
     }
 
     /// <summary>
-    /// The row for a statement as an evaluation made it: its own <paramref name="lines"/> (in
-    /// line-id order) and <paramref name="verdicts"/> (in meeting-id order), written straight into
-    /// the row's JSON (<see cref="StatementJson"/>: the same bytes as the documents would give),
-    /// and the <paramref name="adjustments"/> already booked into it.
-    /// </summary>
-    public static EncodedStatement Encode(string partition, IReadOnlyList<PayoutLine> lines, IReadOnlyList<EvaluatedVerdict> verdicts, StoredLine[] adjustments) =>
-        Encode(partition, lines.Select(l => l with { Amount = l.Amount.Rounded() }), adjustments, json => StatementJson.WriteBody(json, lines, verdicts));
-
-    /// <summary>
     /// The row for a statement: totals summed exactly as a statement sums them (from the lines'
-    /// amounts as stored, rounded), the body gzipped, and the digest (SHA-256) of what is stored,
-    /// compressed — all from one serialization.
+    /// amounts as stored, rounded), its own <paramref name="lines"/> (in line-id order) and
+    /// <paramref name="verdicts"/> (in meeting-id order) cut into segments and each fingerprinted,
+    /// the <paramref name="adjustments"/> booked into it. Against a <paramref name="stored"/> row of
+    /// this layout, only the segments whose fingerprints differ are written (JSON, gzip) and the row
+    /// is merged; when nothing differs, nothing is written at all (<see cref="EncodedStatement.SameAsStored"/>).
     /// </summary>
-    private static EncodedStatement Encode(string partition, IEnumerable<PayoutLine> own, StoredLine[] adjustments, Action<Stream> writeBody)
+    public static EncodedStatement Encode(string partition, IReadOnlyList<PayoutLine> lines, IReadOnlyList<EvaluatedVerdict> verdicts, StoredLine[] adjustments, StatementHead? stored)
     {
         var (period, sdrId) = Tables.SplitSdrPeriodKey(partition);
+        var row = SummaryRow(period, sdrId, lines.Select(l => l with { Amount = l.Amount.Rounded() }), adjustments);
+        var what = $"The statement of {sdrId} in {period} ({row.GetInt32("Lines"):N0} lines)";
+
+        // Cut by meeting: a meeting's lines and verdict share a segment.
+        var meetings = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var line in lines)
+        {
+            meetings.Add(line.MeetingId);
+        }
+
+        foreach (var verdict in verdicts)
+        {
+            meetings.Add(verdict.MeetingId);
+        }
+
+        var count = StatementSegments.CountFor(meetings.Count, stored?.Segments);
+        var segmentLines = new List<PayoutLine>[count];
+        var segmentVerdicts = new List<EvaluatedVerdict>[count];
+        for (var k = 0; k < count; k++)
+        {
+            segmentLines[k] = [];
+            segmentVerdicts[k] = [];
+        }
+
+        foreach (var line in lines)
+        {
+            segmentLines[StatementSegments.Of(line.MeetingId, count)].Add(line);
+        }
+
+        foreach (var verdict in verdicts)
+        {
+            segmentVerdicts[StatementSegments.Of(verdict.MeetingId, count)].Add(verdict);
+        }
+
+        var scratch = new ArrayBufferWriter<byte>(64 * 1024);
+        var fingerprints = new UInt128[count];
+        for (var k = 0; k < count; k++)
+        {
+            fingerprints[k] = StatementJson.Fingerprint(scratch, segmentLines[k], segmentVerdicts[k]);
+        }
+
+        var adjustmentJson = adjustments.Length == 0 ? null : JsonSerializer.SerializeToUtf8Bytes(adjustments, StoredJson.Default.StoredLineArray);
+        var adjustmentPrint = adjustmentJson is null ? UInt128.Zero : XxHash128.HashToUInt128(adjustmentJson);
+        var digest = Digest(adjustmentPrint, fingerprints);
+        row["Digest"] = digest;
+        row["Layout"] = Layout;
+        if (stored?.Summary.Digest == digest)
+        {
+            return new EncodedStatement(partition, row, digest) { SameAsStored = true };
+        }
+
+        // Merged into the stored row when only segments changed (a merge cannot remove columns: anything else rewrites the row).
+        var before = stored?.Segments;
+        var merge = before is not null && before.Count == count && before.Adjustments == adjustmentPrint
+            && stored!.Summary is { Lines: > 0, Problem: null } && row.GetInt32("Lines") > 0 && !row.ContainsKey("Problem");
+        var sizes = new int[count];
+        var written = new Dictionary<int, List<byte[]>>();
+        List<byte[]> Compressed(int k) =>
+            segmentLines[k].Count + segmentVerdicts[k].Count == 0 ? [] : GzipJson.Compress(json => StatementJson.WriteBody(json, segmentLines[k], segmentVerdicts[k]));
+
+        for (var k = 0; merge && k < count; k++)
+        {
+            if (fingerprints[k] == before!.Fingerprints[k])
+            {
+                sizes[k] = before.Bytes[k];
+                continue;
+            }
+
+            var data = written[k] = Compressed(k);
+            sizes[k] = data.Sum(d => d.Length);
+
+            // Fewer chunks than before would leave the old ones behind.
+            merge = GzipJson.Chunks(sizes[k]) >= GzipJson.Chunks(before.Bytes[k]);
+        }
+
+        var adjustmentBytes = 0;
+        if (merge)
+        {
+            adjustmentBytes = before!.AdjustmentBytes;
+        }
+        else
+        {
+            for (var k = 0; k < count; k++)
+            {
+                var data = written.TryGetValue(k, out var done) ? done : written[k] = Compressed(k);
+                sizes[k] = data.Sum(d => d.Length);
+            }
+
+            if (adjustmentJson is not null)
+            {
+                var data = GzipJson.Compress(json => json.Write(adjustmentJson));
+                GzipJson.Put(row, AdjustmentsPrefix, data);
+                adjustmentBytes = data.Sum(d => d.Length);
+            }
+        }
+
+        foreach (var (k, data) in written)
+        {
+            GzipJson.Put(row, StatementSegments.Prefix(k), data);
+        }
+
+        // At most 128 segments, each in one chunk unless it alone takes 64 KiB: the row's property count stays far below Azure's 252.
+        var segments = new StatementSegments(adjustmentPrint, adjustmentBytes, fingerprints, sizes);
+        GzipJson.EnsureRoom(segments.TotalBytes, what);
+        row[StatementSegments.Column] = segments.ToBytes();
+        return new EncodedStatement(partition, row, digest) { Merge = merge, SegmentsWritten = written.Count(w => w.Value.Count > 0) };
+    }
+
+    /// <summary>The statement's digest: SHA-256 of its layout, its adjustments' fingerprint and its segments' fingerprints.</summary>
+    private static string Digest(UInt128 adjustments, UInt128[] segments)
+    {
+        var bytes = new byte[4 + (16 * (segments.Length + 1))];
+        BinaryPrimitives.WriteInt32LittleEndian(bytes, Layout);
+        BinaryPrimitives.WriteUInt128LittleEndian(bytes.AsSpan(4), adjustments);
+        for (var k = 0; k < segments.Length; k++)
+        {
+            BinaryPrimitives.WriteUInt128LittleEndian(bytes.AsSpan(4 + (16 * (k + 1))), segments[k]);
+        }
+
+        return Convert.ToHexStringLower(SHA256.HashData(bytes));
+    }
+
+    /// <summary>
+    /// A statement row's summary columns: the number of lines and the totals summed exactly as a
+    /// statement sums them (from the lines' amounts as stored, rounded), or the problem that keeps
+    /// the lines from forming one statement.
+    /// </summary>
+    private static TableEntity SummaryRow(string period, string sdrId, IEnumerable<PayoutLine> own, StoredLine[] adjustments)
+    {
         var lines = own.Concat(adjustments.Select(l => l.ToLine())).ToArray();
         var row = new TableEntity(period, sdrId) { ["Lines"] = lines.Length };
         if (lines.Length > 0)
@@ -264,19 +434,7 @@ public sealed class StatementStore(TableServiceClient tables)
             }
         }
 
-        // Lines and verdicts, then the adjustments under columns of their own (what an evaluation reads back); one digest of both.
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var what = $"The statement of {sdrId} in {period} ({lines.Length:N0} lines)";
-        GzipJson.Set(row, writeBody, what, hash: hash);
-        if (adjustments.Length > 0)
-        {
-            GzipJson.Set(row, adjustments, StoredJson.Default.StoredLineArray, what, AdjustmentsPrefix, hash);
-        }
-
-        var digest = Convert.ToHexStringLower(hash.GetHashAndReset());
-        row["Digest"] = digest;
-        row["Layout"] = Layout;
-        return new EncodedStatement(partition, row, digest);
+        return row;
     }
 
     /// <summary>
@@ -325,14 +483,46 @@ public sealed class StatementStore(TableServiceClient tables)
     /// <summary>Adjustments booked from a locked month have line ids <c>{lineId}@{lockedPeriod}</c>.</summary>
     public static bool IsAdjustment(string lineId) => lineId.Contains('@', StringComparison.Ordinal);
 
-    private static StoredStatement FromEntity(TableEntity e)
+    /// <summary>The statement a row holds (any layout this version reads).</summary>
+    public static StoredStatement FromRow(TableEntity e)
     {
-        var body = GzipJson.Get(e, StoredJson.Default.StatementBody) ?? new StatementBody([], [], []);
-        // Rows written before adjustments had columns of their own keep them in the body.
-        return e.GetInt32("Layout") == Layout
-            ? new StoredStatement(SummaryOf(e), body with { Adjustments = GzipJson.Get(e, StoredJson.Default.StoredLineArray, AdjustmentsPrefix) ?? [] }, e.ETag)
-            : new StoredStatement(SummaryOf(e), body, e.ETag);
+        switch (e.GetInt32("Layout"))
+        {
+            case Layout:
+                var segments = SegmentsOf(e);
+                var lines = new List<StoredLine>();
+                var verdicts = new List<StoredVerdict>();
+                for (var k = 0; k < segments.Count; k++)
+                {
+                    if (segments.Bytes[k] > 0 && GzipJson.Get(e, StoredJson.Default.StatementBody, StatementSegments.Prefix(k)) is { } part)
+                    {
+                        lines.AddRange(part.Lines);
+                        verdicts.AddRange(part.Verdicts);
+                    }
+                }
+
+                var body = new StatementBody(
+                    [.. lines.OrderBy(l => l.Line.LineId, StringComparer.Ordinal)],
+                    AdjustmentsOf(e),
+                    [.. verdicts.OrderBy(v => v.MeetingId, StringComparer.Ordinal)]);
+                return new StoredStatement(SummaryOf(e), body, e.ETag, segments);
+            case WholeBodyLayout:
+                return new StoredStatement(SummaryOf(e), WholeBodyOf(e) with { Adjustments = AdjustmentsOf(e) }, e.ETag);
+            case null:
+                // Rows written before adjustments had columns of their own keep them in the body.
+                return new StoredStatement(SummaryOf(e), WholeBodyOf(e), e.ETag);
+            case var layout:
+                throw new InvalidOperationException($"The statement row {e.PartitionKey}|{e.RowKey} has layout {layout}, written by a newer version of CompFunctions; this one reads layouts up to {Layout}.");
+        }
     }
+
+    private static StatementBody WholeBodyOf(TableEntity e) => GzipJson.Get(e, StoredJson.Default.StatementBody) ?? new StatementBody([], [], []);
+
+    private static StoredLine[] AdjustmentsOf(TableEntity e) => GzipJson.Get(e, StoredJson.Default.StoredLineArray, AdjustmentsPrefix) ?? [];
+
+    private static StatementSegments SegmentsOf(TableEntity e) =>
+        StatementSegments.Parse(e.GetBinary(StatementSegments.Column))
+        ?? throw new InvalidOperationException($"The statement row {e.PartitionKey}|{e.RowKey} has layout {Layout} but no readable {StatementSegments.Column} column.");
 
     private static StatementSummary SummaryOf(TableEntity e) => new(
         CompPeriod.Parse(e.PartitionKey),
