@@ -29,8 +29,8 @@ public static partial class PipelineLog
     [LoggerMessage(1007, LogLevel.Information, "Export {Export}: read and sorted in {ReadSeconds:0.0} s, compared in {CompareSeconds:0.0} s (of which waiting for the index {IndexWaitSeconds:0.0} s), meetings stored in {MeetingsSeconds:0.0} s, index written in {IndexSeconds:0.0} s, evaluations queued in {QueueSeconds:0.0} s")]
     public static partial void IngestTimings(this ILogger logger, string export, double readSeconds, double compareSeconds, double indexWaitSeconds, double meetingsSeconds, double indexSeconds, double queueSeconds);
 
-    [LoggerMessage(1100, LogLevel.Information, "Evaluated {SdrId} {Period}: {Meetings} meeting(s), {Lines} line(s), statement written: {Written}")]
-    public static partial void Evaluated(this ILogger logger, string sdrId, string period, int meetings, int lines, bool written);
+    [LoggerMessage(1100, LogLevel.Information, "Evaluated {SdrId} {Period}: {Meetings} meeting(s), {Lines} line(s), statement written: {Written} ({Segments} segment(s) of its lines and verdicts)")]
+    public static partial void Evaluated(this ILogger logger, string sdrId, string period, int meetings, int lines, bool written, int segments);
 
     [LoggerMessage(1102, LogLevel.Information, "{SdrId} {Period} is locked: {Adjustments} adjustment line(s) now stand in {OpenPeriod}")]
     public static partial void AdjustmentsBooked(this ILogger logger, string sdrId, string period, int adjustments, string openPeriod);

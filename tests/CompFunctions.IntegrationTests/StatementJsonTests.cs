@@ -111,8 +111,7 @@ public sealed class StatementJsonTests
     public void Every_field_a_statement_row_holds_changes_its_segments_fingerprint()
     {
         var (lines, verdicts, _) = OddStatement();
-        var scratch = new System.Buffers.ArrayBufferWriter<byte>();
-        var original = StatementJson.Fingerprint(scratch, lines, verdicts);
+        var original = StatementJson.Fingerprint(lines, verdicts);
         var line = lines[2];
         var verdict = verdicts[0].Verdict;
         var path = verdict.Paths[0];
@@ -158,16 +157,16 @@ public sealed class StatementJsonTests
 
         foreach (var (what, changed) in changedLines)
         {
-            Assert.True(original != StatementJson.Fingerprint(scratch, [lines[0], lines[1], changed], verdicts), $"line {what}");
+            Assert.True(original != StatementJson.Fingerprint([lines[0], lines[1], changed], verdicts), $"line {what}");
         }
 
         foreach (var (what, changed) in changedVerdicts)
         {
-            Assert.True(original != StatementJson.Fingerprint(scratch, lines, [verdicts[0] with { Verdict = changed }, verdicts[1]]), $"verdict {what}");
+            Assert.True(original != StatementJson.Fingerprint(lines, [verdicts[0] with { Verdict = changed }, verdicts[1]]), $"verdict {what}");
         }
 
-        Assert.True(original != StatementJson.Fingerprint(scratch, [lines[1], lines[0], lines[2]], verdicts), "order");
-        Assert.True(original == StatementJson.Fingerprint(scratch, [.. lines.Select(l => l with { })], verdicts), "the same lines again");
+        Assert.True(original != StatementJson.Fingerprint([lines[1], lines[0], lines[2]], verdicts), "order");
+        Assert.True(original == StatementJson.Fingerprint([.. lines.Select(l => l with { })], verdicts), "the same lines again");
     }
 
     public static readonly CompPeriod November = new(2026, 11);

@@ -97,7 +97,7 @@ public sealed class SdrPeriodEvaluation(
         var encoded = StatementStore.Encode(partition, evaluation, stored);
         var changed = await statements.WriteIfChangedAsync(encoded, stored, cancellationToken).ConfigureAwait(false);
 
-        logger.Evaluated(sdrId, period.ToString(), meetings.Count, encoded.Row.GetInt32("Lines") ?? 0, changed);
+        logger.Evaluated(sdrId, period.ToString(), meetings.Count, encoded.Row.GetInt32("Lines") ?? 0, changed, changed ? encoded.SegmentsWritten : 0);
 
         // Written once every period of the message is: an evaluation row for a run means its statement is in place (what waiting for a run's evaluations relies on).
         return AuditRow(requestedBy, partition, evaluation, locked: false);

@@ -105,25 +105,32 @@ public static class GzipJson
     /// <summary>The property names a value under <paramref name="prefix"/> can occupy (to select them).</summary>
     public static IEnumerable<string> Properties(string prefix) => Enumerable.Range(0, MaxChunks).Select(chunk => prefix + chunk);
 
-    /// <summary>Keeps what is written in arrays of <see cref="ChunkBytes"/> (below the large object heap's threshold).</summary>
+    /// <summary>
+    /// Keeps what is written in arrays of <see cref="ChunkBytes"/> (below the large object heap's
+    /// threshold); the first starts small and grows, as most values (a statement's segment) are a few KiB.
+    /// </summary>
     private sealed class ChunkWriter : WriteOnlyStream
     {
         private readonly List<byte[]> _chunks = [];
-        private byte[] _current = new byte[ChunkBytes];
+        private byte[] _current = new byte[4 * 1024];
         private int _used;
 
         public override void Write(ReadOnlySpan<byte> buffer)
         {
             while (buffer.Length > 0)
             {
-                if (_used == ChunkBytes)
+                if (_used == _current.Length && _current.Length < ChunkBytes)
+                {
+                    Array.Resize(ref _current, Math.Min(ChunkBytes, _current.Length * 4));
+                }
+                else if (_used == ChunkBytes)
                 {
                     _chunks.Add(_current);
                     _current = new byte[ChunkBytes];
                     _used = 0;
                 }
 
-                var n = Math.Min(buffer.Length, ChunkBytes - _used);
+                var n = Math.Min(buffer.Length, _current.Length - _used);
                 buffer[..n].CopyTo(_current.AsSpan(_used));
                 _used += n;
                 buffer = buffer[n..];

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Buffers.Binary;
 using System.Globalization;
 using System.IO.Hashing;
@@ -89,17 +88,18 @@ public static class StatementJson
         Walk(ref tokens, lines, verdicts);
     }
 
-    /// <summary>
-    /// What <see cref="WriteBody"/> would write, hashed without writing it (see the remarks);
-    /// <paramref name="scratch"/> is reused between calls.
-    /// </summary>
-    public static UInt128 Fingerprint(ArrayBufferWriter<byte> scratch, IReadOnlyList<PayoutLine> lines, IReadOnlyList<EvaluatedVerdict> verdicts)
+    /// <summary>What <see cref="WriteBody"/> would write, hashed without writing it (see the remarks).</summary>
+    public static UInt128 Fingerprint(IReadOnlyList<PayoutLine> lines, IReadOnlyList<EvaluatedVerdict> verdicts)
     {
-        scratch.ResetWrittenCount();
-        var tokens = new FingerprintTokens(scratch);
+        var bytes = t_tokens ??= new TokenBytes();
+        bytes.Used = 0;
+        var tokens = new FingerprintTokens(bytes);
         Walk(ref tokens, lines, verdicts);
-        return XxHash128.HashToUInt128(scratch.WrittenSpan);
+        return XxHash128.HashToUInt128(bytes.Bytes.AsSpan(0, bytes.Used));
     }
+
+    [ThreadStatic]
+    private static TokenBytes? t_tokens;
 
     private static void Walk<T>(ref T w, IReadOnlyList<PayoutLine> lines, IReadOnlyList<EvaluatedVerdict> verdicts)
         where T : struct, ITokens
@@ -166,6 +166,10 @@ public static class StatementJson
         {
             w.Day(BookedOn, day);
         }
+        else
+        {
+            w.Absent();
+        }
 
         w.EndObject();
         w.EndObject();
@@ -184,6 +188,10 @@ public static class StatementJson
             WriteString(ref w, ReasonCode, d.ReasonCode);
             WriteString(ref w, Explanation, d.Explanation);
             w.EndObject();
+        }
+        else
+        {
+            w.Absent();
         }
 
         WriteStrings(ref w, FailedCriteria, v.FailedCriteria);
@@ -235,6 +243,10 @@ public static class StatementJson
         {
             w.String(name, value);
         }
+        else
+        {
+            w.Absent();
+        }
     }
 
     private static void WriteStrings<T>(ref T w, JsonEncodedText name, IReadOnlyList<string>? values)
@@ -242,6 +254,7 @@ public static class StatementJson
     {
         if (values is null)
         {
+            w.Absent();
             return;
         }
 
@@ -281,6 +294,9 @@ public static class StatementJson
 
         void Day(JsonEncodedText name, DateOnly day);
 
+        /// <summary>A value left out (null): nothing in JSON, a token of its own in a fingerprint.</summary>
+        void Absent();
+
         /// <summary>Between items: a chance to pass on what is pending.</summary>
         void Flush();
     }
@@ -311,6 +327,10 @@ public static class StatementJson
 
         public void Day(JsonEncodedText name, DateOnly day) => w.WriteString(name, day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
 
+        public void Absent()
+        {
+        }
+
         /// <summary>Passes the JSON on in pieces (a writer on a stream otherwise keeps all of it until it is disposed).</summary>
         public void Flush()
         {
@@ -322,94 +342,98 @@ public static class StatementJson
     }
 
     /// <summary>
-    /// The tokens as bytes: a tag per token, then the property name and the value, strings with
-    /// their length first — so two different token sequences never give the same bytes.
+    /// The tokens as bytes: a tag per token (absent values included), then the value, strings with
+    /// their length first. The walk is fixed code, so tags and values say every choice it made —
+    /// which values were there, how many items an array had — and two different statements never
+    /// give the same bytes; property names need not be repeated.
     /// </summary>
-    private readonly struct FingerprintTokens(ArrayBufferWriter<byte> bytes) : ITokens
+    private readonly struct FingerprintTokens(TokenBytes bytes) : ITokens
     {
-        public void StartObject() => Tag((byte)'{');
+        public void StartObject() => bytes.Tag((byte)'{');
 
-        public void StartObject(JsonEncodedText name) => Named((byte)'{', name);
+        public void StartObject(JsonEncodedText name) => bytes.Tag((byte)'{');
 
-        public void EndObject() => Tag((byte)'}');
+        public void EndObject() => bytes.Tag((byte)'}');
 
-        public void StartArray(JsonEncodedText name) => Named((byte)'[', name);
+        public void StartArray(JsonEncodedText name) => bytes.Tag((byte)'[');
 
-        public void EndArray() => Tag((byte)']');
+        public void EndArray() => bytes.Tag((byte)']');
 
-        public void String(JsonEncodedText name, string value)
-        {
-            Named((byte)'s', name);
-            Text(value);
-        }
+        public void String(JsonEncodedText name, string value) => bytes.Text((byte)'s', value);
 
-        public void StringValue(string value)
-        {
-            Tag((byte)'s');
-            Text(value);
-        }
+        public void StringValue(string value) => bytes.Text((byte)'s', value);
 
-        public void Kind(JsonEncodedText name, LineKind kind)
-        {
-            Named((byte)'k', name);
-            Int((int)kind);
-        }
+        public void Kind(JsonEncodedText name, LineKind kind) => bytes.Int((byte)'k', (int)kind);
 
         public void Number(JsonEncodedText name, decimal value)
         {
-            Named((byte)'d', name);
-            var span = bytes.GetSpan(16);
-            decimal.GetBits(value, MemoryMarshal.Cast<byte, int>(span[..16]));
-            bytes.Advance(16);
+            var span = bytes.Take(17);
+            span[0] = (byte)'d';
+            decimal.GetBits(value, MemoryMarshal.Cast<byte, int>(span[1..]));
         }
 
         public void Number(JsonEncodedText name, long value)
         {
-            Named((byte)'n', name);
-            BinaryPrimitives.WriteInt64LittleEndian(bytes.GetSpan(8), value);
-            bytes.Advance(8);
+            var span = bytes.Take(9);
+            span[0] = (byte)'n';
+            BinaryPrimitives.WriteInt64LittleEndian(span[1..], value);
         }
 
-        public void Boolean(JsonEncodedText name, bool value) => Named(value ? (byte)'t' : (byte)'f', name);
+        public void Boolean(JsonEncodedText name, bool value) => bytes.Tag(value ? (byte)'t' : (byte)'f');
 
-        public void Day(JsonEncodedText name, DateOnly day)
-        {
-            Named((byte)'D', name);
-            Int(day.DayNumber);
-        }
+        public void Day(JsonEncodedText name, DateOnly day) => bytes.Int((byte)'D', day.DayNumber);
+
+        public void Absent() => bytes.Tag((byte)'0');
 
         public void Flush()
         {
         }
+    }
 
-        private void Tag(byte tag)
+    /// <summary>A fingerprint's bytes, one buffer per thread, grown as needed and kept.</summary>
+    private sealed class TokenBytes
+    {
+        public byte[] Bytes = new byte[64 * 1024];
+        public int Used;
+
+        public Span<byte> Take(int count)
         {
-            bytes.GetSpan(1)[0] = tag;
-            bytes.Advance(1);
+            if (Used + count > Bytes.Length)
+            {
+                Array.Resize(ref Bytes, Math.Max(Bytes.Length * 2, Used + count));
+            }
+
+            var span = Bytes.AsSpan(Used, count);
+            Used += count;
+            return span;
         }
 
-        private void Named(byte tag, JsonEncodedText name)
+        public void Tag(byte tag)
         {
-            var utf8 = name.EncodedUtf8Bytes;
-            var span = bytes.GetSpan(2 + utf8.Length);
+            if (Used < Bytes.Length)
+            {
+                Bytes[Used++] = tag;
+            }
+            else
+            {
+                Take(1)[0] = tag;
+            }
+        }
+
+        public void Int(byte tag, int value)
+        {
+            var span = Take(5);
             span[0] = tag;
-            span[1] = (byte)utf8.Length;
-            utf8.CopyTo(span[2..]);
-            bytes.Advance(2 + utf8.Length);
+            BinaryPrimitives.WriteInt32LittleEndian(span[1..], value);
         }
 
-        private void Int(int value)
-        {
-            BinaryPrimitives.WriteInt32LittleEndian(bytes.GetSpan(4), value);
-            bytes.Advance(4);
-        }
-
-        private void Text(string value)
+        public void Text(byte tag, string value)
         {
             var chars = MemoryMarshal.AsBytes(value.AsSpan());
-            Int(value.Length);
-            chars.CopyTo(bytes.GetSpan(chars.Length));
-            bytes.Advance(chars.Length);
+            var span = Take(5 + chars.Length);
+            span[0] = tag;
+            BinaryPrimitives.WriteInt32LittleEndian(span[1..], value.Length);
+            chars.CopyTo(span[5..]);
         }
     }
 }

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Buffers.Binary;
 using System.Globalization;
 using System.IO.Hashing;
@@ -316,11 +315,10 @@ public sealed class StatementStore(TableServiceClient tables)
             segmentVerdicts[StatementSegments.Of(verdict.MeetingId, count)].Add(verdict);
         }
 
-        var scratch = new ArrayBufferWriter<byte>(64 * 1024);
         var fingerprints = new UInt128[count];
         for (var k = 0; k < count; k++)
         {
-            fingerprints[k] = StatementJson.Fingerprint(scratch, segmentLines[k], segmentVerdicts[k]);
+            fingerprints[k] = StatementJson.Fingerprint(segmentLines[k], segmentVerdicts[k]);
         }
 
         var adjustmentJson = adjustments.Length == 0 ? null : JsonSerializer.SerializeToUtf8Bytes(adjustments, StoredJson.Default.StoredLineArray);
