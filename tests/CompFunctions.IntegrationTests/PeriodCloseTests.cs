@@ -1,11 +1,17 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using CompFunctions.Core.Meetings;
+using CompFunctions.Core.Money;
+using CompFunctions.Core.Policies;
+using CompFunctions.Core.Statements;
+using CompFunctions.Pipeline.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
 namespace CompFunctions.IntegrationTests;
 
-/// <summary>Locked periods never change; later changes arrive as adjustments in the next open period. (May–August 2027 are this class's own.)</summary>
+/// <summary>Locked periods never change; later changes arrive as adjustments in the next open period. (May–August 2027 and August 2028 are this class's own.)</summary>
 [Collection(PipelineCollection.Name)]
 public sealed class PeriodCloseTests(PipelineFixture pipeline)
 {
@@ -93,6 +99,35 @@ public sealed class PeriodCloseTests(PipelineFixture pipeline)
 
         Assert.All(november, l => Assert.Equal(0.00m, l.GetProperty("amount").GetDecimal()));
         Assert.Contains("reported on 2027-11-20, 45 days after the meeting, outside the 30-day clawback window: not clawed back", november[0].GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public async Task A_statement_read_before_its_period_was_locked_cannot_be_written_after_the_lock_and_reads_as_locked()
+    {
+        var store = pipeline.Services.GetRequiredService<StatementStore>();
+        const string partition = "2028-08|it-close-race";
+        static StatementBody Body(params string[] meetings) => new(
+            [.. meetings.Select(m => StoredLine.From(new PayoutLine(
+                $"{m}:meeting_held", m, LineKind.Earning, "meeting_held", new Money(50m, Currency.USD), "held", ["HELD"],
+                new QualificationSummary(true, "icp", [], null), new DocumentRef("p", 1), new DocumentRef("r", 1), new SourceRef("x.csv", 2), null)))],
+            [],
+            []);
+        await store.WriteAsync(StatementStore.Encode(partition, Body("T-LR-1")), null, CancellationToken.None);
+
+        // An evaluation has read the statement (the period was open) when finance locks the period.
+        var inFlight = (await store.ReadHeadAsync(partition, CancellationToken.None))!;
+        using (var locked = await pipeline.LockAsync("2028-08"))
+        {
+            Assert.Equal(HttpStatusCode.OK, locked.StatusCode);
+        }
+
+        await Assert.ThrowsAsync<ConcurrentStatementChangeException>(() =>
+            store.WriteAsync(StatementStore.Encode(partition, Body("T-LR-1", "T-LR-2"), inFlight), inFlight, CancellationToken.None));
+        var after = (await store.ReadHeadAsync(partition, CancellationToken.None))!;
+        Assert.False(inFlight.Locked);
+        Assert.True(after.Locked);
+        Assert.Equal(inFlight.Summary, after.Summary);
+        Assert.Equal(50.00m, after.Summary.Net);
     }
 
     [Fact]

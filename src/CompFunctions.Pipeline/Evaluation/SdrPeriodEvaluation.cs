@@ -52,6 +52,9 @@ public sealed class SdrPeriodEvaluation(
     {
         var policySet = await policies.LoadAsync(options.Value, cancellationToken).ConfigureAwait(false);
         var evaluator = new PeriodEvaluator(policySet, context);
+
+        // The locked periods, once per message; a period locked since is seen on its statement row (StatementStore.MarkLockedAsync).
+        var locked = await locks.LockedAsync(cancellationToken).ConfigureAwait(false);
         var audit = new List<TableTransactionAction>(periods.Count);
         (CompPeriod Period, List<Meeting> Meetings)? last = null;
         foreach (var period in periods.Order())
@@ -63,21 +66,32 @@ public sealed class SdrPeriodEvaluation(
             var meetings = await MeetingsAsync(Tables.SdrPeriodKey(period, sdrId), cancellationToken).ConfigureAwait(false);
             audit.Add(new TableTransactionAction(
                 TableTransactionActionType.UpsertReplace,
-                await EvaluateAsync(policySet, evaluator, sdrId, period, meetings, previous, requestedBy, cancellationToken).ConfigureAwait(false)));
+                await EvaluateAsync(policySet, evaluator, sdrId, period, meetings, previous, locked, requestedBy, cancellationToken).ConfigureAwait(false)));
             last = (period, meetings);
         }
 
         await TableBatches.SubmitAsync(_evaluations, audit, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Evaluates one period and writes its statement (or books its changes as adjustments when it is locked); returns its audit row, not yet written.</summary>
+    /// <summary>
+    /// Evaluates one period and writes its statement (or books its changes as adjustments when it
+    /// is locked); returns its audit row, not yet written. The period is locked when the message's
+    /// lock list says so, when its statement row is marked locked (a lock since the list was read),
+    /// or — with no statement row to carry the mark — when its lock row exists now.
+    /// </summary>
     private async Task<TableEntity> EvaluateAsync(
-        PolicySet policySet, PeriodEvaluator evaluator, string sdrId, CompPeriod period, List<Meeting> meetings, List<Meeting> previous, string? requestedBy, CancellationToken cancellationToken)
+        PolicySet policySet, PeriodEvaluator evaluator, string sdrId, CompPeriod period, List<Meeting> meetings, List<Meeting> previous,
+        IReadOnlySet<CompPeriod> locked, string? requestedBy, CancellationToken cancellationToken)
     {
         var partition = Tables.SdrPeriodKey(period, sdrId);
         var evaluation = evaluator.Evaluate(sdrId, period, meetings, previous);
 
-        var locked = await locks.LockedAsync(cancellationToken).ConfigureAwait(false);
+        var stored = locked.Contains(period) ? null : await statements.ReadHeadAsync(partition, cancellationToken).ConfigureAwait(false);
+        if (!locked.Contains(period) && (stored?.Locked == true || (stored is null && await locks.IsLockedAsync(period, cancellationToken).ConfigureAwait(false))))
+        {
+            locked = await locks.LockedAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         if (locked.Contains(period))
         {
             // Paid history never changes: the difference goes into the first open period as adjustments.
@@ -93,7 +107,6 @@ public sealed class SdrPeriodEvaluation(
         }
 
         // Stored already? Equal digests, same statement: nothing is written. Adjustments booked here from locked months are kept as they are.
-        var stored = await statements.ReadHeadAsync(partition, cancellationToken).ConfigureAwait(false);
         var encoded = StatementStore.Encode(partition, evaluation, stored);
         var changed = await statements.WriteIfChangedAsync(encoded, stored, cancellationToken).ConfigureAwait(false);
 

@@ -10,9 +10,10 @@ public sealed record PeriodDocument(string Period, string Status, DateTimeOffset
 /// <summary>
 /// <c>POST /api/periods/{period}/lock</c> (admin): from now on the period's statements never change;
 /// later changes to its meetings become adjustment lines in the next open period. Locking a locked
-/// period is a 409 and changes nothing.
+/// period is a 409 and changes nothing (its statement rows are marked again: a lock interrupted
+/// before it marked them all is completed by asking again).
 /// </summary>
-public sealed class PeriodEndpoints(PeriodStore periods, EvaluationRequeue requeue, TimeProvider clock)
+public sealed class PeriodEndpoints(PeriodStore periods, StatementStore statements, EvaluationRequeue requeue, TimeProvider clock)
 {
     public async Task<IResult> LockAsync(string period, CancellationToken cancellationToken)
     {
@@ -22,7 +23,11 @@ public sealed class PeriodEndpoints(PeriodStore periods, EvaluationRequeue reque
         }
 
         var at = clock.GetUtcNow();
-        return await periods.TryLockAsync(compPeriod, at, cancellationToken).ConfigureAwait(false)
+        var locked = await periods.TryLockAsync(compPeriod, at, cancellationToken).ConfigureAwait(false);
+
+        // After the lock row: an evaluation that has not seen the lock row yet finds its statement marked, or its write refused.
+        await statements.MarkLockedAsync(compPeriod, cancellationToken).ConfigureAwait(false);
+        return locked
             ? Results.Json(new PeriodDocument(compPeriod.ToString(), Core.Statements.Statement.Locked, at), StatementDocument.Json)
             : Problems.Conflict("Period already locked", $"{compPeriod} is already locked; its statements do not change.");
     }

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.IO.Hashing;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using CompFunctions.Core.Policies;
@@ -198,16 +199,20 @@ public static class StatementJson
         WriteString(ref w, Explanation, v.Explanation);
         WriteRef(ref w, Ruleset, v.Ruleset);
         w.StartArray(Paths);
-        foreach (var p in v.Paths)
+        var paths = v.Paths;
+        for (var i = 0; i < paths.Count; i++)
         {
+            var p = paths[i];
             w.StartObject();
             WriteString(ref w, Path, p.Path);
             w.Boolean(Passed, p.Passed);
             WriteString(ref w, ReasonCode, p.ReasonCode);
             WriteString(ref w, Explanation, p.Explanation);
             w.StartArray(Criteria);
-            foreach (var c in p.Criteria)
+            var criteria = p.Criteria;
+            for (var j = 0; j < criteria.Count; j++)
             {
+                var c = criteria[j];
                 w.StartObject();
                 WriteString(ref w, Criterion, c.Criterion);
                 w.Boolean(Passed, c.Passed);
@@ -396,11 +401,12 @@ public static class StatementJson
         public byte[] Bytes = new byte[64 * 1024];
         public int Used;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Span<byte> Take(int count)
         {
             if (Used + count > Bytes.Length)
             {
-                Array.Resize(ref Bytes, Math.Max(Bytes.Length * 2, Used + count));
+                Grow(count);
             }
 
             var span = Bytes.AsSpan(Used, count);
@@ -408,6 +414,7 @@ public static class StatementJson
             return span;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Tag(byte tag)
         {
             if (Used < Bytes.Length)
@@ -420,12 +427,16 @@ public static class StatementJson
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Int(byte tag, int value)
         {
             var span = Take(5);
             span[0] = tag;
             BinaryPrimitives.WriteInt32LittleEndian(span[1..], value);
         }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private void Grow(int count) => Array.Resize(ref Bytes, Math.Max(Bytes.Length * 2, Used + count));
 
         public void Text(byte tag, string value)
         {

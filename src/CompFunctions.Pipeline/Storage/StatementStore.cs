@@ -69,14 +69,15 @@ public sealed record StatementBody(StoredLine[] Lines, StoredLine[] Adjustments,
 
 /// <summary>
 /// What writing a statement needs of the stored one: its digest, the adjustments booked into it,
-/// the ETag to match, and (rows of layout 3) its segments' fingerprints, to write only the segments that changed.
+/// the ETag to match, (rows of layout 3) its segments' fingerprints, to write only the segments
+/// that changed, and whether its period was locked (<see cref="StatementStore.MarkLockedAsync"/>).
 /// </summary>
-public sealed record StatementHead(StatementSummary Summary, StoredLine[] Adjustments, ETag ETag, StatementSegments? Segments = null);
+public sealed record StatementHead(StatementSummary Summary, StoredLine[] Adjustments, ETag ETag, StatementSegments? Segments = null, bool Locked = false);
 
 /// <summary>A statement row as read, with the ETag a change to it must match.</summary>
-public sealed record StoredStatement(StatementSummary Summary, StatementBody Body, ETag ETag, StatementSegments? Segments = null)
+public sealed record StoredStatement(StatementSummary Summary, StatementBody Body, ETag ETag, StatementSegments? Segments = null, bool Locked = false)
 {
-    public StatementHead Head => new(Summary, Body.Adjustments, ETag, Segments);
+    public StatementHead Head => new(Summary, Body.Adjustments, ETag, Segments, Locked);
 
     /// <summary>Every line of the statement: the period's own, then the adjustments, in line-id order.</summary>
     public IReadOnlyList<PayoutLine> AllLines() =>
@@ -122,7 +123,8 @@ public sealed class StatementStore(TableServiceClient tables)
     private static readonly string[] SummaryColumns =
         ["PartitionKey", "RowKey", "Digest", "Lines", "Currency", "Earnings", "Clawbacks", "Adjustments", "Net", "Problem"];
 
-    private static readonly string[] HeadColumns = [.. SummaryColumns, "Layout", StatementSegments.Column, .. GzipJson.Properties(AdjustmentsPrefix)];
+    private const string LockedColumn = "Locked";
+    private static readonly string[] HeadColumns = [.. SummaryColumns, "Layout", LockedColumn, StatementSegments.Column, .. GzipJson.Properties(AdjustmentsPrefix)];
 
     private readonly TableClient _table = tables.GetTableClient(Tables.Statements);
 
@@ -195,7 +197,29 @@ public sealed class StatementStore(TableServiceClient tables)
 
     /// <summary>What <see cref="ReadHeadAsync"/> gives for a row of layout 2 or 3 (the row's head columns are enough).</summary>
     public static StatementHead HeadOf(TableEntity row) =>
-        new(SummaryOf(row), AdjustmentsOf(row), row.ETag, row.GetInt32("Layout") == Layout ? SegmentsOf(row) : null);
+        new(SummaryOf(row), AdjustmentsOf(row), row.ETag, row.GetInt32("Layout") == Layout ? SegmentsOf(row) : null, LockedOf(row));
+
+    /// <summary>
+    /// Marks every statement row of <paramref name="period"/>, which has just been locked, as
+    /// locked — a merge, which also changes each row's ETag: an evaluation that read a row before
+    /// the lock can no longer write it (its write fails, it is evaluated again and finds the period
+    /// locked), and one that reads it afterwards sees the mark in the row's head. Safe to run again.
+    /// Returns how many rows it marked.
+    /// </summary>
+    public async Task<int> MarkLockedAsync(CompPeriod period, CancellationToken cancellationToken)
+    {
+        var marks = new List<TableTransactionAction>();
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {period.ToString()}");
+        await foreach (var e in _table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            marks.Add(new TableTransactionAction(TableTransactionActionType.UpdateMerge, new TableEntity(e.PartitionKey, e.RowKey) { [LockedColumn] = true }, ETag.All));
+        }
+
+        await TableBatches.SubmitAsync(_table, marks, cancellationToken).ConfigureAwait(false);
+        return marks.Count;
+    }
+
+    private static bool LockedOf(TableEntity row) => row.GetBoolean(LockedColumn) == true;
 
     /// <summary>
     /// Writes an encoded statement, if the row is still what <paramref name="expected"/> read (or
@@ -503,12 +527,12 @@ public sealed class StatementStore(TableServiceClient tables)
                     [.. lines.OrderBy(l => l.Line.LineId, StringComparer.Ordinal)],
                     AdjustmentsOf(e),
                     [.. verdicts.OrderBy(v => v.MeetingId, StringComparer.Ordinal)]);
-                return new StoredStatement(SummaryOf(e), body, e.ETag, segments);
+                return new StoredStatement(SummaryOf(e), body, e.ETag, segments, LockedOf(e));
             case WholeBodyLayout:
-                return new StoredStatement(SummaryOf(e), WholeBodyOf(e) with { Adjustments = AdjustmentsOf(e) }, e.ETag);
+                return new StoredStatement(SummaryOf(e), WholeBodyOf(e) with { Adjustments = AdjustmentsOf(e) }, e.ETag, Locked: LockedOf(e));
             case null:
                 // Rows written before adjustments had columns of their own keep them in the body.
-                return new StoredStatement(SummaryOf(e), WholeBodyOf(e), e.ETag);
+                return new StoredStatement(SummaryOf(e), WholeBodyOf(e), e.ETag, Locked: LockedOf(e));
             case var layout:
                 throw new InvalidOperationException($"The statement row {e.PartitionKey}|{e.RowKey} has layout {layout}, written by a newer version of CompFunctions; this one reads layouts up to {Layout}.");
         }
