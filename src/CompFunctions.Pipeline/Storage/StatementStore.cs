@@ -30,7 +30,7 @@ public sealed record EncodedStatement(string Partition, TableEntity Row, string 
     /// <summary>The row holds the summary and the segments that changed only: it is merged into the stored row.</summary>
     public bool Merge { get; init; }
 
-    /// <summary>The stored statement has this digest already: the row holds the summary only and is not to be written.</summary>
+    /// <summary>The stored statement has this digest already: the row holds its line count and digest only and is not to be written.</summary>
     public bool SameAsStored { get; init; }
 
     /// <summary>How many segments the row carries (all of them unless it is merged).</summary>
@@ -305,8 +305,6 @@ public sealed class StatementStore(TableServiceClient tables)
     public static EncodedStatement Encode(string partition, IReadOnlyList<PayoutLine> lines, IReadOnlyList<EvaluatedVerdict> verdicts, StoredLine[] adjustments, StatementHead? stored)
     {
         var (period, sdrId) = Tables.SplitSdrPeriodKey(partition);
-        var row = SummaryRow(period, sdrId, lines.Select(l => l with { Amount = l.Amount.Rounded() }), adjustments);
-        var what = $"The statement of {sdrId} in {period} ({row.GetInt32("Lines"):N0} lines)";
 
         // Cut by meeting: a meeting's lines and verdict share a segment.
         var meetings = new HashSet<string>(StringComparer.Ordinal);
@@ -348,12 +346,16 @@ public sealed class StatementStore(TableServiceClient tables)
         var adjustmentJson = adjustments.Length == 0 ? null : JsonSerializer.SerializeToUtf8Bytes(adjustments, StoredJson.Default.StoredLineArray);
         var adjustmentPrint = adjustmentJson is null ? UInt128.Zero : XxHash128.HashToUInt128(adjustmentJson);
         var digest = Digest(adjustmentPrint, fingerprints);
-        row["Digest"] = digest;
-        row["Layout"] = Layout;
         if (stored?.Summary.Digest == digest)
         {
-            return new EncodedStatement(partition, row, digest) { SameAsStored = true };
+            // Nothing to write, so no totals to sum: the row only says how many lines there are.
+            return new EncodedStatement(partition, new TableEntity(period, sdrId) { ["Lines"] = lines.Count + adjustments.Length, ["Digest"] = digest }, digest) { SameAsStored = true };
         }
+
+        var row = SummaryRow(period, sdrId, lines.Select(l => l with { Amount = l.Amount.Rounded() }), adjustments);
+        var what = $"The statement of {sdrId} in {period} ({row.GetInt32("Lines"):N0} lines)";
+        row["Digest"] = digest;
+        row["Layout"] = Layout;
 
         // Merged into the stored row when only segments changed (a merge cannot remove columns: anything else rewrites the row).
         var before = stored?.Segments;
