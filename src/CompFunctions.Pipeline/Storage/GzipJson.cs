@@ -1,5 +1,4 @@
 using System.IO.Compression;
-using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Azure.Data.Tables;
@@ -24,36 +23,27 @@ public static class GzipJson
     public const long RowBytes = MaxChunks * ChunkBytes;
 
     /// <summary>
-    /// Writes <paramref name="value"/> into <paramref name="row"/> (properties <c>{prefix}0</c>…),
-    /// feeding what is stored — the compressed bytes — to <paramref name="hash"/> too when given;
+    /// Writes <paramref name="value"/> into <paramref name="row"/> (properties <c>{prefix}0</c>…);
     /// <paramref name="what"/> names it if it does not fit. Values under different prefixes share
     /// the row's room.
     /// </summary>
-    /// <remarks>
-    /// Hashing the compressed bytes, not the JSON, hashes a tenth of the bytes (SHA-256 of the JSON
-    /// was a sixth of an evaluation's CPU here). Equal digests still mean equal JSON: the bytes
-    /// decompress to it. The same JSON compressed by another zlib build could give other bytes,
-    /// and so a digest that differs for an unchanged value: that costs one needless rewrite, never
-    /// a missed one.
-    /// </remarks>
-    public static void Set<T>(TableEntity row, T value, JsonTypeInfo<T> type, string what, string prefix = DefaultPrefix, IncrementalHash? hash = null) =>
-        Set(row, json => JsonSerializer.Serialize(json, value, type), what, prefix, hash);
+    public static void Set<T>(TableEntity row, T value, JsonTypeInfo<T> type, string what, string prefix = DefaultPrefix) =>
+        Set(row, json => JsonSerializer.Serialize(json, value, type), what, prefix);
 
     /// <summary>Like <see cref="Set{T}"/>, for a caller that writes the JSON itself (<paramref name="write"/> gets the stream to write it to).</summary>
-    public static void Set(TableEntity row, Action<Stream> write, string what, string prefix = DefaultPrefix, IncrementalHash? hash = null)
+    public static void Set(TableEntity row, Action<Stream> write, string what, string prefix = DefaultPrefix)
     {
-        var data = Compress(write, hash);
+        var data = Compress(write);
         var already = row.Keys.Select(k => row[k]).OfType<byte[]>().Sum(d => (long)d.Length);
         EnsureRoom(already + data.Sum(d => (long)d.Length), what);
         Put(row, prefix, data);
     }
 
     /// <summary>The JSON <paramref name="write"/> writes, gzipped, in chunks of at most 64 KiB (what <see cref="Put"/> stores).</summary>
-    public static List<byte[]> Compress(Action<Stream> write, IncrementalHash? hash = null)
+    public static List<byte[]> Compress(Action<Stream> write)
     {
         var chunks = new ChunkWriter();
-        using (var hashed = hash is null ? null : new HashingTee(hash, chunks))
-        using (var gzip = new GZipStream(hashed ?? (Stream)chunks, CompressionLevel.Fastest, leaveOpen: true))
+        using (var gzip = new GZipStream(chunks, CompressionLevel.Fastest, leaveOpen: true))
         using (var blocks = new FixedBlocks(gzip))
         {
             write(blocks);
@@ -151,8 +141,8 @@ public static class GzipJson
     /// <summary>
     /// Passes what is written on in blocks of one size, the last one shorter. The compressor's
     /// output depends on how its input is cut into writes, not only on the bytes; fixed blocks make
-    /// the stored bytes — and so a digest of them — depend on the JSON alone, whoever wrote it and
-    /// however it flushed.
+    /// the stored bytes depend on the JSON alone, whoever wrote it and however it flushed (equal
+    /// JSON, equal rows: <c>StatementJsonTests</c> compares rows written two ways byte for byte).
     /// </summary>
     private sealed class FixedBlocks(Stream next) : WriteOnlyStream
     {
@@ -187,16 +177,6 @@ public static class GzipJson
             }
 
             base.Dispose(disposing);
-        }
-    }
-
-    /// <summary>Hashes what is written and passes it on.</summary>
-    private sealed class HashingTee(IncrementalHash hash, Stream next) : WriteOnlyStream
-    {
-        public override void Write(ReadOnlySpan<byte> buffer)
-        {
-            hash.AppendData(buffer);
-            next.Write(buffer);
         }
     }
 
