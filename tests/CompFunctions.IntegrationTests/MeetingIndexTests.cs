@@ -97,4 +97,48 @@ public sealed class MeetingIndexTests(PipelineFixture pipeline)
         Assert.True(before.Keys.Count(PackedJson.IsChunk) > 1);
         Assert.Equal(entries, MeetingIndex.EntriesOf(before));
     }
+
+    [Fact]
+    public void A_buckets_entries_are_found_by_the_ids_characters_and_the_records_hash_the_newest_row_standing_and_made_whole_as_written()
+    {
+        static byte[] RecordHash(int i) => [.. Enumerable.Range(0, 16).Select(b => (byte)(i * 31 + b))];
+        var packed = Enumerable.Range(0, 3_000)
+            .Select(i => new MeetingIndexEntry(
+                $"T-CE-{i:D5}", $"2027-{i % 3 + 9:D2}|it-compact", i % 4 == 0 ? null : "Discovery",
+                i % 5 == 0 ? null : DateTimeOffset.UnixEpoch.AddMinutes(i), i % 6 == 0 ? null : "it/compact.csv",
+                $"content-{i}", i % 7 == 0 ? null : Convert.ToHexStringLower(RecordHash(i))))
+            .ToArray();
+        var changed = packed[5] with { FurthestStage = "Proposal", RawHash = Convert.ToHexStringLower(RecordHash(99_999)) };
+        var entries = new IndexEntries(new TextPool());
+
+        // Newest first, as a bucket is read: the delta's entry of T-CE-00005 stands over its pack's.
+        MeetingIndex.AddEntries(MeetingIndex.ToPack("b00", MeetingIndex.DeltaRowKey, [changed]), entries);
+        MeetingIndex.AddEntries(MeetingIndex.ToPack("b00", "p00", packed), entries);
+
+        Assert.Equal(packed.Length, entries.Count);
+        var five = entries.Find("T-CE-00005");
+        Assert.Equal(changed, entries.Entry(five));
+        Assert.True(entries.RawHashIs(five, RecordHash(99_999)));
+        Assert.False(entries.RawHashIs(five, RecordHash(5)));
+        Assert.False(entries.RawHashIs(entries.Find("T-CE-00007"), RecordHash(7))); // no record hash kept
+        Assert.True(entries.RawHashIs(entries.Find("T-CE-00008"), RecordHash(8)));
+        Assert.Equal(-1, entries.Find("T-CE-03000"));
+        Assert.Equal(-1, entries.Find("T-CE-0000"));
+        Assert.Equal(-1, entries.Find(""));
+        Assert.Equal(
+            [changed, .. packed.Where(e => e.MeetingId != changed.MeetingId)],
+            Enumerable.Range(0, entries.Count).Select(entries.Entry).OrderBy(e => e.MeetingId == changed.MeetingId ? 0 : 1).ThenBy(e => e.MeetingId, StringComparer.Ordinal));
+        Assert.Equal(["2027-09|it-compact", "2027-10|it-compact", "2027-11|it-compact"], Enumerable.Range(0, entries.Count).Select(entries.PartitionOf).Distinct().Order());
+
+        // A second record of the same meeting is told apart from the first.
+        Assert.True(entries.MarkSeen(five));
+        Assert.False(entries.MarkSeen(five));
+
+        // Emptied for the next bucket: nothing of this one is found, and what is added next is.
+        entries.Clear();
+        Assert.Equal((0, -1), (entries.Count, entries.Find("T-CE-00005")));
+        MeetingIndex.AddEntries(MeetingIndex.ToPack("b01", "p00", [packed[8]]), entries);
+        Assert.Equal(packed[8], entries.Entry(entries.Find("T-CE-00008")));
+        Assert.True(entries.MarkSeen(entries.Find("T-CE-00008")));
+    }
 }

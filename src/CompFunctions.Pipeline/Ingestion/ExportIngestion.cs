@@ -191,14 +191,16 @@ public sealed class ExportIngestion(
         long accepted = 0;
         CompPeriod? latest = null;
         var unpackedBuckets = new bool[spill.Records.Files];
-        var pool = new IndexEntryReader.Pool();
+        var pool = new TextPool();
+        // A bucket's entries are read into the buffers of one compared before (three buckets' at most: two read ahead, one compared).
+        var spareEntries = new System.Collections.Concurrent.ConcurrentBag<IndexEntries>();
         var idChars = new char[SpilledRecord.MaxIdChars];
         // The next buckets' index is read (and decoded) while this bucket's records are compared:
         // the emulator answers one query while the app decodes the other.
-        var reading = new Queue<Task<(Dictionary<string, MeetingIndexEntry>, bool)>>();
+        var reading = new Queue<Task<(IndexEntries, bool)>>();
         for (var ahead = 0; ahead < IndexReadAhead && ahead < spill.Records.Files; ahead++)
         {
-            reading.Enqueue(ReadIndexBucketAsync(MeetingIndex.BucketName(ahead), pool, cancellationToken));
+            reading.Enqueue(ReadIndexBucketAsync(MeetingIndex.BucketName(ahead), spareEntries.TryTake(out var spare) ? spare : new IndexEntries(pool), cancellationToken));
         }
 
         var writingHistory = Task.CompletedTask;
@@ -213,27 +215,25 @@ public sealed class ExportIngestion(
                 waitedForIndex += comparing.Elapsed - waitStarted;
                 if (bucket + IndexReadAhead < spill.Records.Files)
                 {
-                    reading.Enqueue(ReadIndexBucketAsync(MeetingIndex.BucketName(bucket + IndexReadAhead), pool, cancellationToken));
+                    reading.Enqueue(ReadIndexBucketAsync(MeetingIndex.BucketName(bucket + IndexReadAhead), spareEntries.TryTake(out var spare) ? spare : new IndexEntries(pool), cancellationToken));
                 }
 
                 unpackedBuckets[bucket] = hasUnpacked;
-                foreach (var entry in known.Values)
+                for (var entry = 0; entry < known.Count; entry++)
                 {
-                    occupied.Add(entry.Partition);
+                    occupied.Add(known.PartitionOf(entry));
                 }
 
                 // Rows of one meeting share a bucket and keep file order here: the first valid one wins.
-                // Known meetings are looked up by the id's characters, so a skipped record allocates nothing.
-                var knownById = known.GetAlternateLookup<ReadOnlySpan<char>>();
-                var seenKnown = new HashSet<MeetingIndexEntry>(ReferenceEqualityComparer.Instance);
+                // Known meetings are found by the id's characters, so a skipped record allocates nothing.
                 var seenNew = new HashSet<string>(StringComparer.Ordinal);
-                bool FirstValid(string meetingId) =>
-                    known.TryGetValue(meetingId, out var entry) ? seenKnown.Add(entry) : seenNew.Add(meetingId);
+                bool FirstValid(string meetingId, int entry) => entry >= 0 ? known.MarkSeen(entry) : seenNew.Add(meetingId);
 
                 var versions = new List<SerializedVersion>();
                 foreach (var record in spill.Records.Read(bucket))
                 {
-                    if (knownById.TryGetValue(record.MeetingId(idChars), out var applied) && record.HashIs(applied.RawHash) && seenKnown.Add(applied))
+                    var found = known.Find(record.MeetingId(idChars));
+                    if (found >= 0 && known.RawHashIs(found, record.Hash) && known.MarkSeen(found))
                     {
                         // The very record that was applied, under the same settings: nothing to parse, check, write or queue.
                         accepted++;
@@ -250,8 +250,9 @@ public sealed class ExportIngestion(
                     }
 
                     var meeting = ((AcceptedRow)row).Meeting;
-                    known.TryGetValue(meeting.MeetingId, out var before);
-                    if (!FirstValid(meeting.MeetingId))
+                    var knownAt = known.Find(meeting.MeetingId);
+                    var before = knownAt >= 0 ? known.Entry(knownAt) : null;
+                    if (!FirstValid(meeting.MeetingId, knownAt))
                     {
                         quarantined.Add(new QuarantineEntry(meeting.SourceRef.Line, meeting.MeetingId, CrmExportReader.DuplicateReason(meeting.MeetingId)));
                         continue;
@@ -316,6 +317,7 @@ public sealed class ExportIngestion(
                     .ToList();
                 await writingHistory.ConfigureAwait(false);
                 writingHistory = TableBatches.SubmitAsync(_history, historyRows, cancellationToken);
+                spareEntries.Add(known);
                 logger.IngestApplying(exportName, "compared", bucket + 1, spill.Records.Files);
             }
 
@@ -427,19 +429,17 @@ public sealed class ExportIngestion(
         }
     }
 
-    /// <summary>A bucket's entries, and whether it still holds rows from before packs (then it is rewritten even if nothing changed).</summary>
-    private async Task<(Dictionary<string, MeetingIndexEntry> Entries, bool HasUnpacked)> ReadIndexBucketAsync(string bucket, IndexEntryReader.Pool pool, CancellationToken cancellationToken)
+    /// <summary>A bucket's entries, read into <paramref name="entries"/> (emptied first), and whether it still holds rows from before packs (then it is rewritten even if nothing changed).</summary>
+    private async Task<(IndexEntries Entries, bool HasUnpacked)> ReadIndexBucketAsync(string bucket, IndexEntries entries, CancellationToken cancellationToken)
     {
-        var entries = new Dictionary<string, MeetingIndexEntry>(StringComparer.Ordinal);
+        var rows = await MeetingIndex.ReadBucketAsync(_index, bucket, cancellationToken).ConfigureAwait(false);
+        entries.Clear();
         var unpacked = false;
         // Newest first (the delta, the packs, rows from before packs): the first entry of a meeting stands.
-        foreach (var row in (await MeetingIndex.ReadBucketAsync(_index, bucket, cancellationToken).ConfigureAwait(false)).OrderBy(MeetingIndex.Precedence))
+        foreach (var row in rows.OrderBy(MeetingIndex.Precedence))
         {
             unpacked |= !MeetingIndex.IsPack(row);
-            foreach (var entry in MeetingIndex.EntriesOf(row, pool))
-            {
-                entries.TryAdd(entry.MeetingId, entry);
-            }
+            MeetingIndex.AddEntries(row, entries);
         }
 
         return (entries, unpacked);

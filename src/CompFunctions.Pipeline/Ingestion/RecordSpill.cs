@@ -129,18 +129,8 @@ internal sealed class SpilledRecord
     /// <summary>The record's hash as 32 lowercase hex digits, the form the index keeps.</summary>
     public string HashText => Convert.ToHexStringLower(_payload, 8, 16);
 
-    /// <summary>Whether <paramref name="hashText"/> (as <see cref="HashText"/> writes it) is this record's hash; allocates nothing.</summary>
-    public bool HashIs(string? hashText)
-    {
-        if (hashText is not { Length: 32 })
-        {
-            return false;
-        }
-
-        Span<char> mine = stackalloc char[32];
-        Convert.TryToHexStringLower(_payload.AsSpan(8, 16), mine, out _);
-        return mine.SequenceEqual(hashText);
-    }
+    /// <summary>The record's hash: 16 bytes (<see cref="HashText"/> in hex).</summary>
+    public ReadOnlySpan<byte> Hash => _payload.AsSpan(8, 16);
 
     /// <summary>The longest meeting id <see cref="MeetingId"/> reads (a longer one is never a valid id, nor in the index).</summary>
     public const int MaxIdChars = 256;

@@ -67,14 +67,20 @@ public static class MeetingIndex
     /// The entries a row of the index holds: a pack's, or the one of a row written before packs
     /// (one row per meeting, keyed by its id) — see <see cref="IsPack"/>.
     /// </summary>
-    public static IReadOnlyList<MeetingIndexEntry> EntriesOf(TableEntity row) => EntriesOf(row, null);
+    public static IReadOnlyList<MeetingIndexEntry> EntriesOf(TableEntity row)
+    {
+        var entries = new IndexEntries(new TextPool());
+        AddEntries(row, entries);
+        return entries.ToArray();
+    }
 
-    /// <param name="pool">Where repeated texts (partitions, stages, exports) are shared, for a caller that reads many rows.</param>
-    internal static IReadOnlyList<MeetingIndexEntry> EntriesOf(TableEntity row, IndexEntryReader.Pool? pool)
+    /// <summary>Adds the entries <paramref name="row"/> holds to <paramref name="entries"/> (see <see cref="EntriesOf(TableEntity)"/>).</summary>
+    internal static void AddEntries(TableEntity row, IndexEntries entries)
     {
         if (!IsPack(row))
         {
-            return [new MeetingIndexEntry(row.RowKey, row.GetString("Partition"), row.GetString("FurthestStage"), row.GetDateTimeOffset("LastModifiedAt"), row.GetString("Export"), row.GetString("ContentHash"))];
+            entries.Add(new MeetingIndexEntry(row.RowKey, row.GetString("Partition"), row.GetString("FurthestStage"), row.GetDateTimeOffset("LastModifiedAt"), row.GetString("Export"), row.GetString("ContentHash")));
+            return;
         }
 
         // Gzipped since the unchanged night was measured spending a quarter of its time here; packs
@@ -82,11 +88,15 @@ public static class MeetingIndex
         using var gzipped = GzipJson.Open(row);
         if (gzipped is not null)
         {
-            return IndexEntryReader.Read(gzipped, pool);
+            entries.Add(gzipped);
+            return;
         }
 
         var json = PackedJson.Get(row);
-        return json.Length == 0 ? [] : IndexEntryReader.Read(json, pool);
+        if (json.Length > 0)
+        {
+            entries.Add(System.Text.Encoding.UTF8.GetBytes(json));
+        }
     }
 
     /// <summary>Whether the row holds packed entries (a pack or the delta), rather than one meeting's entry from before packs.</summary>
