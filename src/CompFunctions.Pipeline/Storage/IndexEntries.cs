@@ -2,7 +2,6 @@ using System.Buffers;
 using System.IO.Hashing;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace CompFunctions.Pipeline.Storage;
 
@@ -30,7 +29,9 @@ internal sealed class TextPool
 }
 
 /// <summary>
-/// The entries of index rows (a bucket's delta, packs and rows from before packs), kept compact:
+/// The entries of index rows (a bucket's delta, packs and rows from before packs; a pack in
+/// <see cref="IndexPackLayout"/>, or in JSON as packs were before it — an array of
+/// <see cref="MeetingIndexEntry"/>, camelCase, absent or null = null), kept compact:
 /// each meeting's id and hashes as UTF-8 in one shared buffer, texts that repeat from entry to entry
 /// (partitions, stages, export names) from a <see cref="TextPool"/>, and a hash table
 /// from id to entry. A meeting is found by the characters of its id and its record hash compared
@@ -42,15 +43,20 @@ internal sealed class TextPool
 /// </summary>
 internal sealed class IndexEntries(TextPool pool)
 {
-    /// <summary>Where one entry's texts are: offsets into the shared buffer (-1 length: absent) and its pooled texts.</summary>
+    /// <summary>
+    /// Where one entry's texts are: offsets into the shared buffer (-1 length: absent) and its pooled
+    /// texts. A hash that is lowercase hex is kept as its bytes (<c>…Hex</c>).
+    /// </summary>
     private struct Slot
     {
         public int Id;
         public int IdLength;
         public int ContentHash;
         public int ContentHashLength;
+        public bool ContentHashHex;
         public int RawHash;
         public int RawHashLength;
+        public bool RawHashHex;
         public string Partition;
         public string? FurthestStage;
         public string? Export;
@@ -65,12 +71,54 @@ internal sealed class IndexEntries(TextPool pool)
 
     public int Count { get; private set; }
 
-
     /// <summary>Adds the entries of one pack's JSON, read to its end.</summary>
     public void Add(Stream json)
     {
         using var bytes = RentedBytes.ReadAll(json);
         Add(bytes.Span);
+    }
+
+    /// <summary>Adds the entries of one pack in <see cref="IndexPackLayout"/>, read to its end.</summary>
+    public void AddPacked(Stream pack)
+    {
+        using var bytes = RentedBytes.ReadAll(pack);
+        var reader = new IndexPackLayout.Reader(bytes.Span);
+        if (reader.Byte() is var version && version != IndexPackLayout.Version)
+        {
+            throw new InvalidDataException($"A meeting index pack is in layout {version}; this version of the app reads layout {IndexPackLayout.Version}.");
+        }
+
+        var texts = new string[reader.Count()];
+        Span<char> chars = stackalloc char[256];
+        for (var i = 0; i < texts.Length; i++)
+        {
+            var utf8 = reader.Bytes(reader.Count());
+            texts[i] = utf8.Length <= chars.Length ? pool.Get(chars[..Encoding.UTF8.GetChars(utf8, chars)]) : Encoding.UTF8.GetString(utf8);
+        }
+
+        string? Listed(int number) => number < texts.Length ? texts[number] : throw new InvalidDataException($"A meeting index pack refers to text {number} of {texts.Length}.");
+        for (var count = reader.Count(); count > 0; count--)
+        {
+            var slot = new Slot();
+            (slot.Id, slot.IdLength) = Keep(reader.Bytes(reader.Count()));
+            slot.Partition = Listed(reader.Count())!;
+            slot.FurthestStage = reader.Count() is var stage and > 0 ? Listed(stage - 1) : null;
+            slot.Export = reader.Count() is var export and > 0 ? Listed(export - 1) : null;
+            slot.LastModifiedAt = reader.Byte() switch
+            {
+                0 => null,
+                1 => ChangeTime(reader.Int64(), reader.Int16()),
+                var other => throw new InvalidDataException($"A meeting index pack holds change time tag {other}."),
+            };
+            (slot.ContentHash, slot.ContentHashLength, slot.ContentHashHex) = KeepHash(ref reader);
+            (slot.RawHash, slot.RawHashLength, slot.RawHashHex) = KeepHash(ref reader);
+            Insert(slot);
+        }
+
+        if (!reader.AtEnd)
+        {
+            throw new InvalidDataException("A meeting index pack holds more than its entries.");
+        }
     }
 
     /// <summary>Adds the entries of one pack's JSON.</summary>
@@ -104,8 +152,8 @@ internal sealed class IndexEntries(TextPool pool)
             LastModifiedAt = entry.LastModifiedAt,
         };
         (slot.Id, slot.IdLength) = Keep(entry.MeetingId);
-        (slot.ContentHash, slot.ContentHashLength) = Keep(entry.ContentHash);
-        (slot.RawHash, slot.RawHashLength) = Keep(entry.RawHash);
+        (slot.ContentHash, slot.ContentHashLength, slot.ContentHashHex) = KeepHash(entry.ContentHash);
+        (slot.RawHash, slot.RawHashLength, slot.RawHashHex) = KeepHash(entry.RawHash);
         Insert(slot);
     }
 
@@ -128,13 +176,11 @@ internal sealed class IndexEntries(TextPool pool)
         }
     }
 
-    /// <summary>Whether the entry's record hash is <paramref name="hash"/> (the 16 bytes <c>RecordSpill</c> keeps; the index keeps them as lowercase hex).</summary>
+    /// <summary>Whether the entry's record hash is <paramref name="hash"/> (the 16 bytes <c>RecordSpill</c> keeps; the index says them in lowercase hex).</summary>
     public bool RawHashIs(int entry, ReadOnlySpan<byte> hash)
     {
         ref readonly var slot = ref _slots[entry];
-        Span<byte> hex = stackalloc byte[hash.Length * 2];
-        return Convert.TryToHexStringLower(hash, hex, out var written)
-            && Text(slot.RawHash, slot.RawHashLength).SequenceEqual(hex[..written]);
+        return slot.RawHashHex && Text(slot.RawHash, slot.RawHashLength).SequenceEqual(hash);
     }
 
     /// <summary>Marks the entry seen; false when it already was (a second row of the same meeting).</summary>
@@ -161,8 +207,8 @@ internal sealed class IndexEntries(TextPool pool)
             slot.FurthestStage,
             slot.LastModifiedAt,
             slot.Export,
-            slot.ContentHashLength < 0 ? null : Encoding.UTF8.GetString(Text(slot.ContentHash, slot.ContentHashLength)),
-            slot.RawHashLength < 0 ? null : Encoding.UTF8.GetString(Text(slot.RawHash, slot.RawHashLength)));
+            HashText(slot.ContentHash, slot.ContentHashLength, slot.ContentHashHex),
+            HashText(slot.RawHash, slot.RawHashLength, slot.RawHashHex));
     }
 
     public MeetingIndexEntry[] ToArray()
@@ -216,11 +262,11 @@ internal sealed class IndexEntries(TextPool pool)
             }
             else if (name.ValueTextEquals("contentHash"u8))
             {
-                (slot.ContentHash, slot.ContentHashLength) = Keep(ref reader);
+                (slot.ContentHash, slot.ContentHashLength, slot.ContentHashHex) = KeepHash(Keep(ref reader));
             }
             else if (name.ValueTextEquals("rawHash"u8))
             {
-                (slot.RawHash, slot.RawHashLength) = Keep(ref reader);
+                (slot.RawHash, slot.RawHashLength, slot.RawHashHex) = KeepHash(Keep(ref reader));
             }
             else
             {
@@ -306,6 +352,48 @@ internal sealed class IndexEntries(TextPool pool)
 
     private ReadOnlySpan<byte> Text(int start, int length) => length < 0 ? [] : _texts.AsSpan(start, length);
 
+    private string? HashText(int start, int length, bool hex) =>
+        length < 0 ? null : hex ? Convert.ToHexStringLower(Text(start, length)) : Encoding.UTF8.GetString(Text(start, length));
+
+    private static DateTimeOffset ChangeTime(long utcTicks, short offsetMinutes)
+    {
+        var offset = TimeSpan.FromMinutes(offsetMinutes);
+        return new DateTimeOffset(utcTicks + offset.Ticks, offset);
+    }
+
+    /// <summary>A hash kept as text at <paramref name="kept"/>, turned into its bytes in place when it is lowercase hex.</summary>
+    private (int Start, int Length, bool Hex) KeepHash((int Start, int Length) kept)
+    {
+        var text = _texts.AsSpan(kept.Start, Math.Max(kept.Length, 0));
+        if (kept.Length < 0 || !IndexPackLayout.IsLowerHex(text))
+        {
+            return (kept.Start, kept.Length, false);
+        }
+
+        IndexPackLayout.FromLowerHex(text, text[..(text.Length / 2)]);
+        _textLength = kept.Start + text.Length / 2;
+        return (kept.Start, text.Length / 2, true);
+    }
+
+    private (int Start, int Length, bool Hex) KeepHash(string? text) => KeepHash(Keep(text));
+
+    /// <summary>A hash as <see cref="IndexPackLayout"/> keeps it.</summary>
+    private (int Start, int Length, bool Hex) KeepHash(ref IndexPackLayout.Reader reader) => reader.Byte() switch
+    {
+        IndexPackLayout.None => (0, -1, false),
+        IndexPackLayout.Hex => (Keep(reader.Bytes(reader.Count())) is var (start, length) ? (start, length, true) : default),
+        IndexPackLayout.Text => KeepHash(Keep(reader.Bytes(reader.Count()))),
+        var other => throw new InvalidDataException($"A meeting index pack holds hash tag {other}."),
+    };
+
+    private (int Start, int Length) Keep(ReadOnlySpan<byte> utf8)
+    {
+        var start = Reserve(utf8.Length);
+        utf8.CopyTo(_texts.AsSpan(start));
+        _textLength = start + utf8.Length;
+        return (start, utf8.Length);
+    }
+
     /// <summary>Copies a string value (unescaped) into the shared buffer; a null value is absent.</summary>
     private (int Start, int Length) Keep(ref Utf8JsonReader reader)
     {
@@ -370,8 +458,3 @@ internal sealed class IndexEntries(TextPool pool)
     private static JsonTokenType Next(ref Utf8JsonReader reader) =>
         reader.Read() ? reader.TokenType : throw new JsonException("A meeting index pack ends in the middle of its JSON.");
 }
-
-/// <summary>How index packs are written: camelCase as before, nulls left out.</summary>
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-[JsonSerializable(typeof(MeetingIndexEntry[]))]
-internal sealed partial class IndexJson : JsonSerializerContext;

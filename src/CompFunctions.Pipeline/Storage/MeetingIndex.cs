@@ -59,7 +59,7 @@ public static class MeetingIndex
     {
         var ordered = entries.OrderBy(e => e.MeetingId, StringComparer.Ordinal).ToArray();
         var entity = new TableEntity(bucket, pack) { ["Count"] = ordered.Length };
-        GzipJson.Set(entity, ordered, IndexJson.Default.MeetingIndexEntryArray, $"The {ordered.Length:N0} index entries of {bucket}/{pack}");
+        GzipJson.Set(entity, stream => IndexPackLayout.Write(stream, ordered), $"The {ordered.Length:N0} index entries of {bucket}/{pack}", IndexPackLayout.Prefix);
         return entity;
     }
 
@@ -83,8 +83,17 @@ public static class MeetingIndex
             return;
         }
 
-        // Gzipped since the unchanged night was measured spending a quarter of its time here; packs
-        // written before keep their JSON as text (PackedJson) until their bucket is next written.
+        // Packs are rewritten in the newest layout whenever their bucket is written; until then
+        // those from before it are read as they are: gzipped JSON, or before that JSON as text (PackedJson).
+        using (var packed = GzipJson.Open(row, IndexPackLayout.Prefix))
+        {
+            if (packed is not null)
+            {
+                entries.AddPacked(packed);
+                return;
+            }
+        }
+
         using var gzipped = GzipJson.Open(row);
         if (gzipped is not null)
         {
