@@ -33,7 +33,7 @@ public sealed class ExportIngestion(
     ILogger<ExportIngestion> logger)
 {
     private const int ProgressEvery = 100_000;
-    private const int IndexReadAhead = 2;
+    private const int IndexReadAhead = 4;
     private static readonly JsonSerializerOptions ReportJson = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
     private readonly TableClient _meetings = tables.GetTableClient(Tables.Meetings);
@@ -196,7 +196,9 @@ public sealed class ExportIngestion(
         var spareEntries = new System.Collections.Concurrent.ConcurrentBag<IndexEntries>();
         var idChars = new char[SpilledRecord.MaxIdChars];
         // The next buckets' index is read (and decoded) while this bucket's records are compared:
-        // the emulator answers one query while the app decodes the other.
+        // the emulator answers one query while the app decodes another. Four ahead, not two, since
+        // entries are kept compact (1,000,000 rows, unchanged night: waiting 0.8 -> 0.4 s; eight
+        // ahead waited as long and peaked 80 MB higher).
         var reading = new Queue<Task<(IndexEntries, bool)>>();
         for (var ahead = 0; ahead < IndexReadAhead && ahead < spill.Records.Files; ahead++)
         {
