@@ -175,7 +175,7 @@ module functionApp 'modules/function-app.bicep' = {
     deploymentContainerUrl: '${hostStorage.outputs.blobEndpoint}${deploymentContainer}'
     // The project targets net10.0 (global.json pins the 10.0 SDK); Flex Consumption runs dotnet-isolated 10.0.
     dotnetVersion: '10.0'
-    // Every name here is read by the code (Bindings.StorageConnection, CompensationOptions); a test compares them.
+    // Every name here is read by the code (Bindings.StorageConnection, CompensationOptions) or the runtime (DOTNET_); a test compares them.
     appSettings: {
       AzureWebJobsStorage__credential: 'managedidentity'
       AzureWebJobsStorage__clientId: identity.outputs.clientId
@@ -192,6 +192,10 @@ module functionApp 'modules/function-app.bicep' = {
       Compensation__PlanId: planId
       Compensation__NightlyCheck__Schedule: nightlyCheckSchedule
       Compensation__NightlyCheck__ExpectedBy: nightlyCheckExpectedBy
+      // The young generation's budget: at least 32 MiB (hex), so what an evaluation holds while it waits on storage dies young
+      // instead of being promoted and collected again (docs/performance.md, "The young generation's budget").
+      // The runtime reads it from the environment only; the local host's and the benchmark's launch profiles set the same.
+      DOTNET_GCgen0size: '0x2000000'
     }
   }
   dependsOn: [hostStorageRoles, dataStorageRoles, telemetryRole]

@@ -145,6 +145,7 @@ internal static class EndToEnd
         }
 
         await output.WriteLineAsync($"Generated {generator.Rows:N0} rows ({new FileInfo(first).Length / 1e6:0.0} MB), {generator.Sdrs} SDRs, {generator.Days} days, seed {generator.Seed}.");
+        await output.WriteLineAsync(GcReport.Describe());
         await output.WriteLineAsync();
         await output.WriteLineAsync("| night | rows | wall time | of which ingestion (of which the trigger noticing the export) | rows/s | storage transactions | per 1,000 rows | unchanged rows | SDR periods evaluated | peak working set, ingestion | managed heap live after ingestion | peak working set | CPU: app, Azurite | collections (gen 2), pauses |");
         await output.WriteLineAsync("|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|");
@@ -260,4 +261,17 @@ internal sealed class PeakWorkingSet : IDisposable
     }
 
     public void Dispose() => _timer.Dispose();
+}
+
+/// <summary>What the runtime's garbage collector runs with, for the record next to a benchmark's figures.</summary>
+internal static class GcReport
+{
+    public static string Describe()
+    {
+        var settings = GC.GetConfigurationVariables();
+        var budget = Convert.ToInt64(settings.GetValueOrDefault("GCGen0MaxBudget") ?? 0L, System.Globalization.CultureInfo.InvariantCulture);
+        var gen0 = Environment.GetEnvironmentVariable("DOTNET_GCgen0size");
+        return $"Garbage collector: {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")}, {(settings.GetValueOrDefault("ConcurrentGC") is true ? "concurrent" : "not concurrent")}; "
+            + (gen0 is null ? $"young generation's budget the runtime's own (at most {budget / 1048576.0:0.#} MiB; DOTNET_GCgen0size not set)." : $"young generation's budget at least DOTNET_GCgen0size = {gen0} ({budget / 1048576.0:0.#} MiB).");
+    }
 }

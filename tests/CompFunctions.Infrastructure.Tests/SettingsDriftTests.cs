@@ -82,6 +82,20 @@ public sealed class SettingsDriftTests
     }
 
     [Fact]
+    public void The_young_generations_budget_the_benchmarks_measure_with_is_the_one_deployed_and_run_locally()
+    {
+        const string name = "DOTNET_GCgen0size";
+        var deployed = (string?)AppSettings()[name];
+        Assert.Matches("^0x[0-9A-Fa-f]+$", deployed); // the runtime reads it as hex
+
+        static string? Profile(string path) =>
+            (string?)JsonNode.Parse(File.ReadAllText(Path.Combine(Bicep.RepositoryRoot(), path)))!["profiles"]!.AsObject().Single().Value!["environmentVariables"]![name];
+        Assert.Equal(deployed, Profile("src/CompFunctions.LocalHost/Properties/launchSettings.json"));
+        Assert.Equal(deployed, Profile("bench/CompFunctions.Benchmarks/Properties/launchSettings.json"));
+        Assert.Equal(deployed, (string?)JsonNode.Parse(File.ReadAllText(Path.Combine(Bicep.RepositoryRoot(), "local.settings.sample.json")))!["Values"]![name]);
+    }
+
+    [Fact]
     public void Bicep_defaults_the_company_settings_to_the_code_defaults()
     {
         var parameters = Main.Value["parameters"]!;
