@@ -103,4 +103,31 @@ public sealed class StatementTests
         Assert.Equal(statement.Lines.Sum(l => l.Amount.Amount), statement.Totals.Net.Amount);
         Assert.Equal(0m, statement.Totals.Clawbacks.Amount);
     }
+
+    [Fact]
+    public void Totals_without_a_statement_are_the_statements_and_rounded_are_the_sums_of_rounded_lines_and_a_stray_currency_names_the_same_line()
+    {
+        var template = Samples.Evaluator().Evaluate([MeetingBuilder.M1042()], []).SelectMany(e => e.Lines).First();
+        PayoutLine Line(string meeting, string component, LineKind kind, decimal amount, Money.Currency? currency = null) =>
+            template with { LineId = PayoutLine.IdFor(meeting, component), MeetingId = meeting, Kind = kind, Amount = new Money.Money(amount, currency ?? Money.Currency.USD) };
+        PayoutLine[] lines =
+        [
+            Line("M-9", "pipeline", LineKind.Earning, 10.005m),
+            Line("M-1", "qualified", LineKind.Earning, 20.004m),
+            Line("M-5", "pipeline", LineKind.Clawback, -3.335m),
+            Line("M-5", "pipeline@2026-10", LineKind.Adjustment, 1.115m),
+        ];
+
+        var statement = Statement.Create("sdr-ana", Periods.CompPeriod.Parse("2026-11"), Money.Currency.USD, Statement.Open, DateTimeOffset.UnixEpoch, lines);
+        Assert.Equal(statement.Totals, Statement.TotalsOf(Money.Currency.USD, lines, rounded: false));
+        var rounded = Statement.TotalsOf(Money.Currency.USD, lines, rounded: true);
+        Assert.Equal((10.01m + 20.00m, -3.34m, 1.12m, 10.01m + 20.00m - 3.34m + 1.12m), (rounded.Earnings.Amount, rounded.Clawbacks.Amount, rounded.Adjustments.Amount, rounded.Net.Amount));
+
+        // Two lines in euros: both ways name the first in the statement's order (meeting, then line id), not the first given.
+        PayoutLine[] mixed = [.. lines, Line("M-7", "pipeline", LineKind.Earning, 5m, Money.Currency.Parse("EUR")), Line("M-3", "pipeline", LineKind.Earning, 5m, Money.Currency.Parse("EUR"))];
+        var fromCreate = Assert.Throws<InvalidOperationException>(() => Statement.Create("sdr-ana", Periods.CompPeriod.Parse("2026-11"), Money.Currency.USD, Statement.Open, DateTimeOffset.UnixEpoch, mixed));
+        var fromTotals = Assert.Throws<InvalidOperationException>(() => Statement.TotalsOf(Money.Currency.USD, mixed, rounded: true));
+        Assert.Equal(fromCreate.Message, fromTotals.Message);
+        Assert.Contains("M-3:pipeline", fromTotals.Message, StringComparison.Ordinal);
+    }
 }

@@ -22,18 +22,46 @@ public sealed record Statement(
 
     public static Statement Create(string sdrId, CompPeriod period, Money.Currency currency, string status, DateTimeOffset generatedAt, IEnumerable<PayoutLine> lines)
     {
-        var ordered = lines.OrderBy(l => l.MeetingId, StringComparer.Ordinal).ThenBy(l => l.LineId, StringComparer.Ordinal).ToArray();
-        var stray = ordered.FirstOrDefault(l => l.Amount.Currency != currency);
-        if (stray is not null)
+        var ordered = InOrder(lines).ToArray();
+        return new Statement(sdrId, period, currency, status, generatedAt, TotalsOf(currency, ordered, rounded: false), ordered);
+    }
+
+    /// <summary>
+    /// The totals <see cref="Create"/> gives <paramref name="lines"/> (in any order), without
+    /// ordering or keeping them; with <paramref name="rounded"/>, each line counts at its amount
+    /// rounded (as a statement row stores it). Throws as <see cref="Create"/> does, naming the same
+    /// line, when a line is not in <paramref name="currency"/>.
+    /// </summary>
+    public static StatementTotals TotalsOf(Money.Currency currency, IReadOnlyList<PayoutLine> lines, bool rounded)
+    {
+        Money.Money earnings = Money.Money.Zero(currency), clawbacks = earnings, adjustments = earnings;
+        foreach (var line in lines)
         {
-            throw new InvalidOperationException($"Line {stray.LineId} is in {stray.Amount.Currency}; the statement is in {currency}.");
+            if (line.Amount.Currency != currency)
+            {
+                var stray = InOrder(lines).First(l => l.Amount.Currency != currency);
+                throw new InvalidOperationException($"Line {stray.LineId} is in {stray.Amount.Currency}; the statement is in {currency}.");
+            }
+
+            var amount = rounded ? line.Amount.Rounded() : line.Amount;
+            switch (line.Kind)
+            {
+                case LineKind.Earning:
+                    earnings += amount;
+                    break;
+                case LineKind.Clawback:
+                    clawbacks += amount;
+                    break;
+                case LineKind.Adjustment:
+                    adjustments += amount;
+                    break;
+            }
         }
 
-        Money.Money Sum(LineKind kind) => ordered.Where(l => l.Kind == kind).Aggregate(Money.Money.Zero(currency), (sum, l) => sum + l.Amount);
-        var earnings = Sum(LineKind.Earning);
-        var clawbacks = Sum(LineKind.Clawback);
-        var adjustments = Sum(LineKind.Adjustment);
-        var totals = new StatementTotals(earnings, clawbacks, adjustments, earnings + clawbacks + adjustments);
-        return new Statement(sdrId, period, currency, status, generatedAt, totals, ordered);
+        return new StatementTotals(earnings, clawbacks, adjustments, earnings + clawbacks + adjustments);
     }
+
+    /// <summary>A statement's order: by meeting, then line id.</summary>
+    private static IOrderedEnumerable<PayoutLine> InOrder(IEnumerable<PayoutLine> lines) =>
+        lines.OrderBy(l => l.MeetingId, StringComparer.Ordinal).ThenBy(l => l.LineId, StringComparer.Ordinal);
 }

@@ -3,6 +3,7 @@ using Azure.Data.Tables;
 using CompFunctions.Core.Evaluation;
 using CompFunctions.Core.Meetings;
 using CompFunctions.Core.Periods;
+using CompFunctions.Core.Policies;
 using CompFunctions.Pipeline.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -122,14 +123,27 @@ public sealed class SdrPeriodEvaluation(
     /// <summary>The audit trail: which policy versions an evaluation used and what it came to.</summary>
     private static TableEntity AuditRow(string? requestedBy, string partition, PeriodEvaluation evaluation, bool locked)
     {
-        var lines = evaluation.Lines.ToArray();
+        // One pass over the lines; each version named once (not once per line: a month has ~1,700 lines and a few versions).
+        var plans = new HashSet<DocumentRef>();
+        var rulesets = new HashSet<DocumentRef>();
+        var count = 0;
+        var total = 0m;
+        foreach (var line in evaluation.Lines)
+        {
+            plans.Add(line.Plan);
+            rulesets.Add(line.Ruleset);
+            count++;
+            total += line.Amount.Amount;
+        }
+
+        static string Versions(HashSet<DocumentRef> refs) => string.Join(" ", refs.Select(r => r.ToString()).Order(StringComparer.Ordinal));
         return new TableEntity(AuditPartition(requestedBy), partition)
         {
-            ["Plans"] = string.Join(" ", lines.Select(l => l.Plan.ToString()).Distinct().Order(StringComparer.Ordinal)),
-            ["Rulesets"] = string.Join(" ", lines.Select(l => l.Ruleset.ToString()).Distinct().Order(StringComparer.Ordinal)),
+            ["Plans"] = Versions(plans),
+            ["Rulesets"] = Versions(rulesets),
             ["Meetings"] = evaluation.Meetings.Count,
-            ["Lines"] = lines.Length,
-            ["Total"] = lines.Sum(l => l.Amount.Amount).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Lines"] = count,
+            ["Total"] = total.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["PeriodLocked"] = locked,
         };
     }

@@ -352,7 +352,7 @@ public sealed class StatementStore(TableServiceClient tables)
             return new EncodedStatement(partition, new TableEntity(period, sdrId) { ["Lines"] = lines.Count + adjustments.Length, ["Digest"] = digest }, digest) { SameAsStored = true };
         }
 
-        var row = SummaryRow(period, sdrId, lines.Select(l => l with { Amount = l.Amount.Rounded() }), adjustments);
+        var row = SummaryRow(period, sdrId, lines, adjustments);
         var what = $"The statement of {sdrId} in {period} ({row.GetInt32("Lines"):N0} lines)";
         row["Digest"] = digest;
         row["Layout"] = Layout;
@@ -433,19 +433,18 @@ public sealed class StatementStore(TableServiceClient tables)
     /// statement sums them (from the lines' amounts as stored, rounded), or the problem that keeps
     /// the lines from forming one statement.
     /// </summary>
-    private static TableEntity SummaryRow(string period, string sdrId, IEnumerable<PayoutLine> own, StoredLine[] adjustments)
+    private static TableEntity SummaryRow(string period, string sdrId, IReadOnlyList<PayoutLine> own, StoredLine[] adjustments)
     {
-        var lines = own.Concat(adjustments.Select(l => l.ToLine())).ToArray();
-        var row = new TableEntity(period, sdrId) { ["Lines"] = lines.Length };
-        if (lines.Length > 0)
+        IReadOnlyList<PayoutLine> lines = adjustments.Length == 0 ? own : [.. own, .. adjustments.Select(l => l.ToLine())];
+        var row = new TableEntity(period, sdrId) { ["Lines"] = lines.Count };
+        if (lines.Count > 0)
         {
             try
             {
                 // The statement's currency is its first line's, in line-id order (which line a mixed-currency problem names depends on it).
                 var first = lines.MinBy(l => l.LineId, StringComparer.Ordinal)!;
-                var statement = Statement.Create(sdrId, CompPeriod.Parse(period), first.Amount.Currency, Statement.Open, default, lines);
-                var t = statement.Totals;
-                row["Currency"] = statement.Currency.Code;
+                var t = Statement.TotalsOf(first.Amount.Currency, lines, rounded: true);
+                row["Currency"] = first.Amount.Currency.Code;
                 row["Earnings"] = Invariant(t.Earnings.Rounded().Amount);
                 row["Clawbacks"] = Invariant(t.Clawbacks.Rounded().Amount);
                 row["Adjustments"] = Invariant(t.Adjustments.Rounded().Amount);
