@@ -207,6 +207,13 @@ public static class MeetingPacks
                     JsonSerializer.Serialize(writer, added[a], StoredJson.Default.Meeting);
                     a++;
                 }
+
+                // Passed on in pieces: a writer on a stream otherwise keeps the whole month (~0.5 MB at
+                // 1,000,000 rows) in one buffer, grown by doubling on the large object heap.
+                if (writer.BytesPending >= 16 * 1024)
+                {
+                    writer.Flush();
+                }
             }
 
             writer.WriteEndArray();
