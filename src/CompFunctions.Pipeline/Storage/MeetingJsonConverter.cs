@@ -75,39 +75,39 @@ public sealed class MeetingJsonConverter : JsonConverter<Meeting>
         SourceRef? sourceRef = null;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
         {
-            var name = reader.GetString();
+            var name = Name(ref reader);
             reader.Read();
             var isNull = reader.TokenType == JsonTokenType.Null;
             switch (name)
             {
                 case "MeetingId": meetingId = reader.GetString(); break;
-                case "SdrId": sdrId = reader.GetString(); break;
-                case "AeId": aeId = reader.GetString(); break;
+                case "SdrId": sdrId = Shared(ref reader); break;
+                case "AeId": aeId = Shared(ref reader); break;
                 case "BookedAt": bookedAt = reader.GetDateTimeOffset(); break;
                 case "ScheduledFor": scheduledFor = reader.GetDateTimeOffset(); break;
                 case "Status": status = Enum<MeetingStatus>(ref reader); break;
                 case "AeDecision": aeDecision = isNull ? AeDecision.Pending : Enum<AeDecision>(ref reader); break;
                 case "AeDecisionAt": aeDecisionAt = isNull ? null : reader.GetDateTimeOffset(); break;
-                case "RejectionReason": rejectionReason = reader.GetString(); break;
+                case "RejectionReason": rejectionReason = Shared(ref reader); break;
                 case "AccountName": accountName = reader.GetString(); break;
-                case "ContactTitle": contactTitle = reader.GetString(); break;
-                case "Industry": industry = reader.GetString(); break;
+                case "ContactTitle": contactTitle = Shared(ref reader); break;
+                case "Industry": industry = Shared(ref reader); break;
                 case "EmployeeCount": employeeCount = isNull ? null : reader.GetInt32(); break;
                 case "LeadScore": leadScore = isNull ? null : Enum<LeadScore>(ref reader); break;
-                case "Segment": segment = reader.GetString(); break;
+                case "Segment": segment = Shared(ref reader); break;
                 case "Source": source = isNull ? null : Enum<LeadSource>(ref reader); break;
                 case "ExceptionApproved": exceptionApproved = !isNull && reader.GetBoolean(); break;
-                case "ExceptionApprovedBy": exceptionApprovedBy = reader.GetString(); break;
+                case "ExceptionApprovedBy": exceptionApprovedBy = Shared(ref reader); break;
                 case "OpportunityId": opportunityId = reader.GetString(); break;
-                case "OpportunityStage": opportunityStage = reader.GetString(); break;
-                case "HighestStage": highestStage = reader.GetString(); break;
+                case "OpportunityStage": opportunityStage = Shared(ref reader); break;
+                case "HighestStage": highestStage = Shared(ref reader); break;
                 case "OpportunityAmount": opportunityAmount = isNull ? null : reader.GetDecimal(); break;
-                case "Currency": currency = reader.GetString(); break;
+                case "Currency": currency = Shared(ref reader); break;
                 case "OpportunityCreatedAt": opportunityCreatedAt = isNull ? null : reader.GetDateTimeOffset(); break;
                 case "ClosedAt": closedAt = isNull ? null : reader.GetDateTimeOffset(); break;
-                case "CloseReason": closeReason = reader.GetString(); break;
+                case "CloseReason": closeReason = Shared(ref reader); break;
                 case "LastModifiedAt": lastModifiedAt = isNull ? null : reader.GetDateTimeOffset(); break;
-                case "FurthestStage": furthestStage = reader.GetString(); break;
+                case "FurthestStage": furthestStage = Shared(ref reader); break;
                 case "SourceRef": sourceRef = ReadSource(ref reader); break;
                 default: reader.Skip(); break;
             }
@@ -154,11 +154,11 @@ public sealed class MeetingJsonConverter : JsonConverter<Meeting>
         long line = 0;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
         {
-            var name = reader.GetString();
+            var name = Name(ref reader);
             reader.Read();
             switch (name)
             {
-                case "Export": export = reader.GetString(); break;
+                case "Export": export = Shared(ref reader); break;
                 case "Line": line = reader.GetInt64(); break;
                 default: reader.Skip(); break;
             }
@@ -168,10 +168,74 @@ public sealed class MeetingJsonConverter : JsonConverter<Meeting>
     }
 
     /// <summary>An enum by name, or by number as earlier versions wrote it.</summary>
-    private static T Enum<T>(ref Utf8JsonReader reader) where T : struct, Enum =>
-        reader.TokenType == JsonTokenType.Number
-            ? (T)System.Enum.ToObject(typeof(T), reader.GetInt32())
-            : System.Enum.TryParse<T>(reader.GetString(), out var value) ? value : throw new JsonException($"'{reader.GetString()}' is not a {typeof(T).Name}.");
+    private static T Enum<T>(ref Utf8JsonReader reader) where T : struct, Enum
+    {
+        if (reader.TokenType == JsonTokenType.Number)
+        {
+            return (T)System.Enum.ToObject(typeof(T), reader.GetInt32());
+        }
+
+        Span<char> chars = stackalloc char[64];
+        if (!reader.HasValueSequence && reader.ValueSpan.Length <= chars.Length && System.Enum.TryParse<T>(chars[..reader.CopyString(chars)], out var parsed))
+        {
+            return parsed;
+        }
+
+        return System.Enum.TryParse<T>(reader.GetString(), out var value) ? value : throw new JsonException($"'{reader.GetString()}' is not a {typeof(T).Name}.");
+    }
+
+    /// <summary>The property names this converter reads, so that reading one makes no string.</summary>
+    private static readonly HashSet<string> Names = new(
+        [
+            "MeetingId", "SdrId", "AeId", "BookedAt", "ScheduledFor", "Status", "AeDecision", "AeDecisionAt", "RejectionReason",
+            "AccountName", "ContactTitle", "Industry", "EmployeeCount", "LeadScore", "Segment", "Source", "ExceptionApproved",
+            "ExceptionApprovedBy", "OpportunityId", "OpportunityStage", "HighestStage", "OpportunityAmount", "Currency",
+            "OpportunityCreatedAt", "ClosedAt", "CloseReason", "LastModifiedAt", "FurthestStage", "SourceRef", "Export", "Line",
+        ],
+        StringComparer.Ordinal);
+
+    /// <summary>A property's name as one of <see cref="Names"/>, or null for a name this converter does not read (skipped).</summary>
+    private static string? Name(ref Utf8JsonReader reader)
+    {
+        Span<char> chars = stackalloc char[32];
+        if (reader.HasValueSequence || reader.ValueSpan.Length > chars.Length)
+        {
+            return null;
+        }
+
+        return Names.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(chars[..reader.CopyString(chars)], out var name) ? name : null;
+    }
+
+    /// <summary>Texts read on this thread lately, so that a value repeated from meeting to meeting (an SDR, a stage, a title) is one string.</summary>
+    [ThreadStatic]
+    private static Dictionary<string, string>? t_texts;
+
+    /// <summary>A text that repeats across meetings, as one shared string (null stays null).</summary>
+    private static string? Shared(ref Utf8JsonReader reader)
+    {
+        Span<char> chars = stackalloc char[128];
+        if (reader.TokenType != JsonTokenType.String || reader.HasValueSequence || reader.ValueSpan.Length > chars.Length)
+        {
+            return reader.GetString();
+        }
+
+        var text = chars[..reader.CopyString(chars)];
+        var texts = t_texts ??= new Dictionary<string, string>(StringComparer.Ordinal);
+        var lookup = texts.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (lookup.TryGetValue(text, out var known))
+        {
+            return known;
+        }
+
+        if (texts.Count >= 4_096)
+        {
+            texts.Clear(); // bounded: a thread that reads many months keeps the recent texts only
+        }
+
+        var made = text.ToString();
+        texts[made] = made;
+        return made;
+    }
 
     private static void Text(Utf8JsonWriter writer, string name, string? value)
     {
