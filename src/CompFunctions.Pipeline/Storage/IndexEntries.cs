@@ -5,26 +5,57 @@ using System.Text.Json;
 
 namespace CompFunctions.Pipeline.Storage;
 
-/// <summary>One string per distinct text, for texts read many times over; safe to share between readers.</summary>
-internal sealed class TextPool
+/// <summary>
+/// One string per distinct text, for texts read many times over: shared between threads (the
+/// default; it locks), or owned by one thread (it does not). With a <c>limit</c>, it forgets every
+/// text it holds when it holds that many, so a long-lived pool stays small.
+/// </summary>
+internal sealed class TextPool(bool shared = true, int limit = int.MaxValue)
 {
     private readonly HashSet<string> _texts = new(StringComparer.Ordinal);
-    private readonly Lock _lock = new();
+    private readonly Lock? _lock = shared ? new Lock() : null;
 
     public string Get(ReadOnlySpan<char> text)
     {
-        lock (_lock)
+        if (_lock is not { } gate)
         {
-            var lookup = _texts.GetAlternateLookup<ReadOnlySpan<char>>();
-            if (lookup.TryGetValue(text, out var known))
-            {
-                return known;
-            }
-
-            var made = text.ToString();
-            _texts.Add(made);
-            return made;
+            return Pooled(text);
         }
+
+        lock (gate)
+        {
+            return Pooled(text);
+        }
+    }
+
+    /// <summary>The JSON string the reader is on, from the pool; null for a JSON null; a long text, or a token that is not a string, as the reader gives it.</summary>
+    public string? Get(ref Utf8JsonReader reader)
+    {
+        Span<char> chars = stackalloc char[256];
+        if (reader.TokenType != JsonTokenType.String || reader.HasValueSequence || reader.ValueSpan.Length > chars.Length)
+        {
+            return reader.GetString();
+        }
+
+        return Get(chars[..reader.CopyString(chars)]);
+    }
+
+    private string Pooled(ReadOnlySpan<char> text)
+    {
+        var lookup = _texts.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (lookup.TryGetValue(text, out var known))
+        {
+            return known;
+        }
+
+        if (_texts.Count >= limit)
+        {
+            _texts.Clear();
+        }
+
+        var made = text.ToString();
+        _texts.Add(made);
+        return made;
     }
 }
 
@@ -246,11 +277,11 @@ internal sealed class IndexEntries(TextPool pool)
             }
             else if (name.ValueTextEquals("partition"u8))
             {
-                partition = Pooled(ref reader);
+                partition = pool.Get(ref reader);
             }
             else if (name.ValueTextEquals("furthestStage"u8))
             {
-                slot.FurthestStage = Pooled(ref reader);
+                slot.FurthestStage = pool.Get(ref reader);
             }
             else if (name.ValueTextEquals("lastModifiedAt"u8))
             {
@@ -258,7 +289,7 @@ internal sealed class IndexEntries(TextPool pool)
             }
             else if (name.ValueTextEquals("export"u8))
             {
-                slot.Export = Pooled(ref reader);
+                slot.Export = pool.Get(ref reader);
             }
             else if (name.ValueTextEquals("contentHash"u8))
             {
@@ -436,23 +467,6 @@ internal sealed class IndexEntries(TextPool pool)
         }
 
         return _textLength;
-    }
-
-    private string? Pooled(ref Utf8JsonReader reader)
-    {
-        if (reader.TokenType == JsonTokenType.Null)
-        {
-            return null;
-        }
-
-        if (reader.HasValueSequence || reader.ValueSpan.Length > 256)
-        {
-            return reader.GetString();
-        }
-
-        Span<char> chars = stackalloc char[256];
-        var length = reader.CopyString(chars);
-        return pool.Get(chars[..length]);
     }
 
     private static JsonTokenType Next(ref Utf8JsonReader reader) =>

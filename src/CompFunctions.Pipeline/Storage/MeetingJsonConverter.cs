@@ -206,36 +206,12 @@ public sealed class MeetingJsonConverter : JsonConverter<Meeting>
         return Names.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(chars[..reader.CopyString(chars)], out var name) ? name : null;
     }
 
-    /// <summary>Texts read on this thread lately, so that a value repeated from meeting to meeting (an SDR, a stage, a title) is one string.</summary>
+    /// <summary>Texts read on this thread lately (up to 4,096), so that a value repeated from meeting to meeting (an SDR, a stage, a title) is one string.</summary>
     [ThreadStatic]
-    private static Dictionary<string, string>? t_texts;
+    private static TextPool? t_texts;
 
     /// <summary>A text that repeats across meetings, as one shared string (null stays null).</summary>
-    private static string? Shared(ref Utf8JsonReader reader)
-    {
-        Span<char> chars = stackalloc char[128];
-        if (reader.TokenType != JsonTokenType.String || reader.HasValueSequence || reader.ValueSpan.Length > chars.Length)
-        {
-            return reader.GetString();
-        }
-
-        var text = chars[..reader.CopyString(chars)];
-        var texts = t_texts ??= new Dictionary<string, string>(StringComparer.Ordinal);
-        var lookup = texts.GetAlternateLookup<ReadOnlySpan<char>>();
-        if (lookup.TryGetValue(text, out var known))
-        {
-            return known;
-        }
-
-        if (texts.Count >= 4_096)
-        {
-            texts.Clear(); // bounded: a thread that reads many months keeps the recent texts only
-        }
-
-        var made = text.ToString();
-        texts[made] = made;
-        return made;
-    }
+    private static string? Shared(ref Utf8JsonReader reader) => (t_texts ??= new TextPool(shared: false, limit: 4_096)).Get(ref reader);
 
     private static void Text(Utf8JsonWriter writer, string name, string? value)
     {
