@@ -84,17 +84,74 @@ public sealed class MeetingPacksTests(PipelineFixture pipeline)
     }
 
     [Fact]
-    public async Task Merging_into_a_stored_pack_gives_the_row_writing_the_whole_set_would_give()
+    public async Task A_few_changes_go_into_the_row_as_a_change_set_leaving_the_pack_as_it_was_and_read_back_applied()
+    {
+        var table = pipeline.Tables.GetTableClient(Tables.Meetings);
+        const string partition = "changes|pack";
+        var stored = Enumerable.Range(1, 9).Select(i => Meeting($"T-PK-CS-{i}", MeetingStatus.Held) with { ContactTitle = $"VP \"Sales\" é {i}" }).ToArray();
+        await table.UpsertEntityAsync(MeetingPacks.ToRow(partition, stored));
+
+        // One changed (given in another offset: read back in UTC), one new between existing ids, one new at the end, two moved out.
+        var changed = stored[4] with { Status = MeetingStatus.NoShow, BookedAt = At("2028-04-03T19:00:00+02:00") };
+        var upserts = new[] { Meeting("T-PK-CS-99", MeetingStatus.Held), changed, Meeting("T-PK-CS-10", MeetingStatus.Cancelled) };
+        await MeetingPacks.ApplyAsync(table, partition, upserts, new HashSet<string> { "T-PK-CS-1", "T-PK-CS-7" }, fresh: false, At("2028-05-01T02:00:00Z"), CancellationToken.None);
+
+        var row = (await table.GetEntityAsync<TableEntity>(partition, MeetingPacks.RowKeyOf(partition))).Value;
+        Assert.Equal(JsonOf(MeetingPacks.ToRow(partition, stored)), JsonOf(row));
+        Assert.Single(MeetingPacks.ChangeSetsOf(row));
+
+        var expected = stored.Where(m => m.MeetingId is not ("T-PK-CS-1" or "T-PK-CS-7" or "T-PK-CS-5")).Concat(upserts).ToArray();
+        Assert.Equal(MeetingPacks.FromRow(MeetingPacks.ToRow(partition, expected)), await MeetingPacks.ReadAsync(table, partition, CancellationToken.None));
+        Assert.Equal(MeetingStatus.NoShow, (await MeetingPacks.ReadAsync(table, partition, CancellationToken.None)).Single(m => m.MeetingId == "T-PK-CS-5").Status);
+        await table.DeleteEntityAsync(partition, MeetingPacks.RowKeyOf(partition));
+    }
+
+    [Fact]
+    public async Task Change_sets_apply_in_the_order_they_were_made_and_a_read_that_finds_enough_of_them_folds_them_into_the_pack()
+    {
+        var table = pipeline.Tables.GetTableClient(Tables.Meetings);
+        const string partition = "fold|pack";
+        var stored = Enumerable.Range(1, 5).Select(i => Meeting($"T-PK-FD-{i}", MeetingStatus.Held)).ToArray();
+        await table.UpsertEntityAsync(MeetingPacks.ToRow(partition, stored));
+        var none = new HashSet<string>();
+
+        // Night by night: a no-show, then held again (the later set wins), a new meeting, one gone.
+        var nights = new (Meeting[] Upserts, HashSet<string> Removals)[]
+        {
+            ([stored[1] with { Status = MeetingStatus.NoShow }], none),
+            ([stored[1] with { Status = MeetingStatus.Held, Industry = "Fintech" }], none),
+            ([Meeting("T-PK-FD-6", MeetingStatus.Held)], none),
+            ([], ["T-PK-FD-3"]),
+        };
+        Assert.Equal(MeetingPacks.FoldAfter, nights.Length);
+        for (var night = nights.Length - 1; night >= 0; night--)
+        {
+            // Written in reverse: the stamps, not the order of writing, decide.
+            await MeetingPacks.ApplyAsync(table, partition, nights[night].Upserts, nights[night].Removals, fresh: false, At("2028-05-01T02:00:00Z").AddDays(night), CancellationToken.None);
+        }
+
+        var expected = stored.Where(m => m.MeetingId != "T-PK-FD-3").Select(m => m.MeetingId == "T-PK-FD-2" ? nights[1].Upserts[0] : m).Append(nights[2].Upserts[0]).ToArray();
+        Assert.Equal(MeetingPacks.FromRow(MeetingPacks.ToRow(partition, expected)), await MeetingPacks.ReadAndFoldAsync(table, partition, CancellationToken.None));
+
+        var folded = (await table.GetEntityAsync<TableEntity>(partition, MeetingPacks.RowKeyOf(partition))).Value;
+        Assert.Empty(MeetingPacks.ChangeSetsOf(folded));
+        Assert.Equal(JsonOf(MeetingPacks.ToRow(partition, expected)), JsonOf(folded));
+        await table.DeleteEntityAsync(partition, MeetingPacks.RowKeyOf(partition));
+    }
+
+    [Fact]
+    public async Task Many_changes_rewrite_the_pack_whole_as_writing_the_whole_set_would_folding_change_sets_in_and_an_emptied_row_goes()
     {
         var table = pipeline.Tables.GetTableClient(Tables.Meetings);
         const string partition = "merge|pack";
         var stored = Enumerable.Range(1, 9).Select(i => Meeting($"T-PK-MG-{i}", MeetingStatus.Held) with { ContactTitle = $"VP \"Sales\" é {i}" }).ToArray();
         await table.UpsertEntityAsync(MeetingPacks.ToRow(partition, stored));
 
-        // One changed (given in another offset: stored in UTC), one new between existing ids, one new at the end, two moved out.
+        // More changes than a change set takes: one changed (given in another offset: stored in UTC), new ones between and after existing ids, two moved out.
         var changed = stored[4] with { Status = MeetingStatus.NoShow, BookedAt = At("2028-04-03T19:00:00+02:00") };
-        var upserts = new[] { Meeting("T-PK-MG-99", MeetingStatus.Held), changed, Meeting("T-PK-MG-10", MeetingStatus.Cancelled) };
-        await MeetingPacks.ApplyAsync(table, partition, upserts, new HashSet<string> { "T-PK-MG-1", "T-PK-MG-7" }, fresh: false, CancellationToken.None);
+        var added = Enumerable.Range(10, MeetingPacks.ChangesKeptApart).Select(i => Meeting($"T-PK-MG-{i}", MeetingStatus.Cancelled)).ToArray();
+        var upserts = added.Append(changed).ToArray();
+        await MeetingPacks.ApplyAsync(table, partition, upserts, new HashSet<string> { "T-PK-MG-1", "T-PK-MG-7" }, fresh: false, At("2028-05-01T02:00:00Z"), CancellationToken.None);
 
         var expected = stored.Where(m => m.MeetingId is not ("T-PK-MG-1" or "T-PK-MG-7" or "T-PK-MG-5")).Concat(upserts).ToArray();
         var merged = (await table.GetEntityAsync<TableEntity>(partition, MeetingPacks.RowKeyOf(partition))).Value;
@@ -102,8 +159,18 @@ public sealed class MeetingPacksTests(PipelineFixture pipeline)
         Assert.Equal(expected.Length, merged.GetInt32("Meetings"));
         Assert.Equal(MeetingStatus.NoShow, MeetingPacks.FromRow(merged).Single(m => m.MeetingId == "T-PK-MG-5").Status);
 
+        // A change set, then many changes again: the set is folded into the pack written.
+        var renamed = expected[0] with { AccountName = "Renamed" };
+        await MeetingPacks.ApplyAsync(table, partition, [renamed], new HashSet<string>(), fresh: false, At("2028-05-02T02:00:00Z"), CancellationToken.None);
+        var more = Enumerable.Range(100, MeetingPacks.ChangesKeptApart + 1).Select(i => Meeting($"T-PK-MG-{i}", MeetingStatus.Held)).ToArray();
+        await MeetingPacks.ApplyAsync(table, partition, more, new HashSet<string>(), fresh: false, At("2028-05-03T02:00:00Z"), CancellationToken.None);
+        expected = [renamed, .. expected[1..], .. more];
+        var rewritten = (await table.GetEntityAsync<TableEntity>(partition, MeetingPacks.RowKeyOf(partition))).Value;
+        Assert.Empty(MeetingPacks.ChangeSetsOf(rewritten));
+        Assert.Equal(JsonOf(MeetingPacks.ToRow(partition, expected)), JsonOf(rewritten));
+
         // Everything moved out: the row goes.
-        await MeetingPacks.ApplyAsync(table, partition, [], expected.Select(m => m.MeetingId).ToHashSet(), fresh: false, CancellationToken.None);
+        await MeetingPacks.ApplyAsync(table, partition, [], expected.Select(m => m.MeetingId).ToHashSet(), fresh: false, At("2028-05-04T02:00:00Z"), CancellationToken.None);
         Assert.False((await table.GetEntityIfExistsAsync<TableEntity>(partition, MeetingPacks.RowKeyOf(partition))).HasValue);
     }
 

@@ -152,6 +152,7 @@ public sealed class SdrPeriodEvaluation(
     private static string Sanitize(string key) =>
         new(key.Select(c => c is '/' or '\\' or '#' or '?' || char.IsControl(c) ? '_' : c).Take(200).ToArray());
 
+    /// <summary>The partition's meetings; change sets nights left on its row are folded in once there are several (see <see cref="MeetingPacks"/>).</summary>
     private async Task<List<Meeting>> MeetingsAsync(string partition, CancellationToken cancellationToken) =>
-        [.. await MeetingPacks.ReadAsync(_meetings, partition, cancellationToken).ConfigureAwait(false)];
+        [.. await MeetingPacks.ReadAndFoldAsync(_meetings, partition, cancellationToken).ConfigureAwait(false)];
 }

@@ -125,7 +125,7 @@ public sealed class ExportIngestion(
             }
 
             read = phase.Elapsed;
-            applied = await ApplyAsync(export.Name, runId, spill, quarantined, index, cancellationToken).ConfigureAwait(false);
+            applied = await ApplyAsync(export.Name, runId, startedAt, spill, quarantined, index, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -202,7 +202,7 @@ public sealed class ExportIngestion(
     /// round trip and the read of their index bucket. Writes go meetings first, index last: if we fail in between, the
     /// retry still sees the old index and does the same work again.
     /// </summary>
-    private async Task<Applied> ApplyAsync(string exportName, string runId, IngestionSpill spill, QuarantineList quarantined, IndexReads index, CancellationToken cancellationToken)
+    private async Task<Applied> ApplyAsync(string exportName, string runId, DateTimeOffset startedAt, IngestionSpill spill, QuarantineList quarantined, IndexReads index, CancellationToken cancellationToken)
     {
         var comparing = System.Diagnostics.Stopwatch.StartNew();
         var touched = new HashSet<string>(StringComparer.Ordinal);
@@ -340,7 +340,7 @@ public sealed class ExportIngestion(
         }
 
         var compared = comparing.Elapsed;
-        await StoreMeetingsAsync(spill.Meetings, movedOut, occupied, cancellationToken).ConfigureAwait(false);
+        await StoreMeetingsAsync(spill.Meetings, movedOut, occupied, startedAt, cancellationToken).ConfigureAwait(false);
         logger.IngestApplying(exportName, "meetings stored", spill.Meetings.Count, spill.Meetings.Count);
         var meetingsStored = comparing.Elapsed - compared;
 
@@ -368,11 +368,12 @@ public sealed class ExportIngestion(
     }
 
     /// <summary>
-    /// Writes each partition's pack once: its changed meetings in, the meetings that moved
-    /// elsewhere out. A partition no known meeting was in is added without reading it first.
-    /// Partitions are independent, so several are written at once.
+    /// Writes each partition's row once: its changed meetings in, the meetings that moved
+    /// elsewhere out — a few as a change set stamped with the run's start, merged in without
+    /// reading the row (see <see cref="MeetingPacks"/>). A partition no known meeting was in is
+    /// added without reading it first. Partitions are independent, so several are written at once.
     /// </summary>
-    private async Task StoreMeetingsAsync(Spill<Meeting> changed, Dictionary<string, HashSet<string>> movedOut, HashSet<string> occupied, CancellationToken cancellationToken)
+    private async Task StoreMeetingsAsync(Spill<Meeting> changed, Dictionary<string, HashSet<string>> movedOut, HashSet<string> occupied, DateTimeOffset startedAt, CancellationToken cancellationToken)
     {
         var none = new HashSet<string>(StringComparer.Ordinal);
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken };
@@ -382,7 +383,7 @@ public sealed class ExportIngestion(
             await Parallel.ForEachAsync(partitions, parallel, async (partition, ct) =>
             {
                 var removals = movedOut.GetValueOrDefault(partition.Key) ?? none;
-                await MeetingPacks.ApplyAsync(_meetings, partition.Key, partition.ToArray(), removals, fresh: !occupied.Contains(partition.Key), ct).ConfigureAwait(false);
+                await MeetingPacks.ApplyAsync(_meetings, partition.Key, partition.ToArray(), removals, fresh: !occupied.Contains(partition.Key), startedAt, ct).ConfigureAwait(false);
             }).ConfigureAwait(false);
             foreach (var partition in partitions)
             {
@@ -392,7 +393,7 @@ public sealed class ExportIngestion(
 
         // Partitions that only lost meetings.
         await Parallel.ForEachAsync(movedOut, parallel, async (partition, ct) =>
-            await MeetingPacks.ApplyAsync(_meetings, partition.Key, [], partition.Value, fresh: false, ct).ConfigureAwait(false)).ConfigureAwait(false);
+            await MeetingPacks.ApplyAsync(_meetings, partition.Key, [], partition.Value, fresh: false, startedAt, ct).ConfigureAwait(false)).ConfigureAwait(false);
     }
 
     /// <summary>Meetings of one partition land in one file, so each partition's pack is written once.</summary>

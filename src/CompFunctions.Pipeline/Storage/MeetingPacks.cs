@@ -8,7 +8,18 @@ namespace CompFunctions.Pipeline.Storage;
 /// <summary>
 /// The <c>meetings</c> table: one row per statement partition (<c>{period}|{sdrId}</c>) holding
 /// every meeting of that SDR and period, as gzipped JSON (<see cref="GzipJson"/>). An evaluation reads its month and the month before with two point reads; a night
-/// writes one row per partition with a changed meeting, atomically, under an ETag condition.
+/// writes one row per partition with a changed meeting, atomically.
+/// <para>
+/// A night that changes a few meetings of a month (at most <see cref="ChangesKeptApart"/>) does
+/// not rewrite the month: it merges a <b>change set</b> into the row — one more column,
+/// <c>Changed{stamp}_0</c>, holding those meetings and the ids that left, gzipped — without
+/// reading it. Readers apply the row's change sets in stamp order to the pack, so every reader
+/// sees the same meetings in one point read. An evaluation that finds
+/// <see cref="FoldAfter"/> change sets or more folds them into the pack (under the row's ETag);
+/// a night that changes more rewrites the pack whole, change sets folded in. At 1 % of a million
+/// rows changed a night, ingestion read and rewrote ~1,700 month rows of ~500 meetings to change
+/// ~6 meetings in each.
+/// </para>
 /// <para>
 /// Instants are kept in UTC, as table properties keep them, so a meeting reads back the same
 /// whichever way it was stored.
@@ -19,6 +30,13 @@ public static class MeetingPacks
     /// <summary>The row key every pack had before packs were keyed by partition (see <see cref="RowKeyOf"/>).</summary>
     public const string SharedRowKey = "!pack";
 
+    /// <summary>The most changed and departed meetings of one partition a night stores as a change set rather than rewriting the pack.</summary>
+    public const int ChangesKeptApart = 64;
+
+    /// <summary>How many change sets an evaluation's read lets a row carry before it folds them into the pack.</summary>
+    public const int FoldAfter = 4;
+
+    private const string ChangesPrefix = "Changed";
     private const int Attempts = 5;
     private const string MarkerPartition = "!store";
     private const string PackedMarker = "every-meeting-packed";
@@ -44,7 +62,56 @@ public static class MeetingPacks
         return row;
     }
 
-    public static Meeting[] FromRow(TableEntity row) => GzipJson.Get(row, StoredJson.Default.MeetingArray) ?? [];
+    /// <summary>The row's meetings: its pack with its change sets applied (ordered by id).</summary>
+    public static Meeting[] FromRow(TableEntity row)
+    {
+        var pack = GzipJson.Get(row, StoredJson.Default.MeetingArray) ?? [];
+        var changes = ChangeSetsOf(row);
+        if (changes.Count == 0)
+        {
+            return pack;
+        }
+
+        var byId = new Dictionary<string, Meeting>(pack.Length, StringComparer.Ordinal);
+        foreach (var meeting in pack)
+        {
+            byId[meeting.MeetingId] = meeting;
+        }
+
+        foreach (var prefix in changes)
+        {
+            var set = GzipJson.Get(row, StoredJson.Default.MeetingChanges, prefix)!;
+            foreach (var id in set.Removed)
+            {
+                byId.Remove(id);
+            }
+
+            foreach (var meeting in set.Meetings)
+            {
+                byId[meeting.MeetingId] = meeting;
+            }
+        }
+
+        var meetings = byId.Values.ToArray();
+        Array.Sort(meetings, static (a, b) => string.CompareOrdinal(a.MeetingId, b.MeetingId));
+        return meetings;
+    }
+
+    /// <summary>The prefixes of the row's change sets, oldest first.</summary>
+    public static List<string> ChangeSetsOf(TableEntity row)
+    {
+        var prefixes = new List<string>();
+        foreach (var key in row.Keys)
+        {
+            if (key.StartsWith(ChangesPrefix, StringComparison.Ordinal) && key.EndsWith("_0", StringComparison.Ordinal))
+            {
+                prefixes.Add(key[..^1]);
+            }
+        }
+
+        prefixes.Sort(StringComparer.Ordinal);
+        return prefixes;
+    }
 
     /// <summary>Every meeting of one SDR and period (none when nothing was stored there).</summary>
     public static async Task<Meeting[]> ReadAsync(TableClient table, string partition, CancellationToken cancellationToken)
@@ -54,15 +121,67 @@ public static class MeetingPacks
     }
 
     /// <summary>
-    /// Stores <paramref name="upserts"/> in the partition's pack (replacing meetings with the same
-    /// id) and takes <paramref name="removals"/> out of it. Read, changed and written back under the
-    /// row's ETag, again on a conflict, so concurrent writers of one partition lose nothing.
-    /// <paramref name="fresh"/>: the caller believes nothing is stored there yet, so it adds the row
-    /// without reading (and falls back to reading if it was wrong).
+    /// Like <see cref="ReadAsync"/>, and folds the row's change sets into its pack when it carries
+    /// <see cref="FoldAfter"/> or more: the meetings read are written back as one pack, under the
+    /// row's ETag (a row changed since is left as it is: the next read folds it).
+    /// </summary>
+    public static async Task<Meeting[]> ReadAndFoldAsync(TableClient table, string partition, CancellationToken cancellationToken)
+    {
+        var found = await table.GetEntityIfExistsAsync<TableEntity>(partition, RowKeyOf(partition), cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (!found.HasValue)
+        {
+            return [];
+        }
+
+        var row = found.Value!;
+        var meetings = FromRow(row);
+        if (ChangeSetsOf(row).Count >= FoldAfter)
+        {
+            try
+            {
+                await WriteAsync(table, partition, row.ETag, meetings, cancellationToken).ConfigureAwait(false);
+            }
+            catch (RequestFailedException e) when (e.Status is 404 or 412)
+            {
+                // Changed (or removed) since it was read: folding waits for the next read.
+            }
+        }
+
+        return meetings;
+    }
+
+    /// <summary>
+    /// A change set's column prefix for changes made at <paramref name="at"/>: sorts as the
+    /// instants do, so sets apply in the order they were made.
+    /// </summary>
+    public static string ChangeSetPrefix(DateTimeOffset at) =>
+        ChangesPrefix + at.UtcDateTime.ToString("yyyyMMddHHmmssfffffff", System.Globalization.CultureInfo.InvariantCulture) + "_";
+
+    /// <summary>
+    /// Stores <paramref name="upserts"/> in the partition's row (replacing meetings with the same
+    /// id) and takes <paramref name="removals"/> out of it. A few changes (at most
+    /// <see cref="ChangesKeptApart"/>) go into the row as a change set made at
+    /// <paramref name="at"/>, merged in without reading the row; more are read, applied and the
+    /// pack written back whole under the row's ETag, again on a conflict, so concurrent writers of
+    /// one partition lose nothing. <paramref name="fresh"/>: the caller believes nothing is stored
+    /// there yet, so it adds the row without reading (and falls back to reading if it was wrong).
     /// </summary>
     public static async Task ApplyAsync(
-        TableClient table, string partition, IReadOnlyCollection<Meeting> upserts, IReadOnlySet<string> removals, bool fresh, CancellationToken cancellationToken)
+        TableClient table, string partition, IReadOnlyCollection<Meeting> upserts, IReadOnlySet<string> removals, bool fresh, DateTimeOffset at, CancellationToken cancellationToken)
     {
+        if (!fresh && upserts.Count + removals.Count is > 0 and <= ChangesKeptApart)
+        {
+            try
+            {
+                await table.UpsertEntityAsync(ChangeSetRow(partition, upserts, removals, at), TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (RequestFailedException e) when (e.Status is 400 or 413)
+            {
+                // The row has no room for another set (its sets were not folded): rewritten whole below, which folds them.
+            }
+        }
+
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -84,6 +203,19 @@ public static class MeetingPacks
                     return;
                 }
 
+                if (ChangeSetsOf(found.Value!).Count > 0)
+                {
+                    // Change sets are folded in: the meetings are read whole, changed and written as one pack.
+                    var meetings = FromRow(found.Value!).Where(m => !removals.Contains(m.MeetingId)).ToDictionary(m => m.MeetingId, StringComparer.Ordinal);
+                    foreach (var meeting in upserts)
+                    {
+                        meetings[meeting.MeetingId] = meeting;
+                    }
+
+                    await WriteAsync(table, partition, found.Value!.ETag, meetings.Values, cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+
                 await MergeAsync(table, found.Value!, upserts, removals, cancellationToken).ConfigureAwait(false);
                 return;
             }
@@ -92,6 +224,15 @@ public static class MeetingPacks
                 // Someone else wrote the partition since we read it (or it was not fresh): read again.
             }
         }
+    }
+
+    /// <summary>A row holding only the change set (merged into the stored row, it adds the set's columns and keeps the rest).</summary>
+    public static TableEntity ChangeSetRow(string partition, IReadOnlyCollection<Meeting> upserts, IReadOnlySet<string> removals, DateTimeOffset at)
+    {
+        var set = new MeetingChanges([.. removals.Order(StringComparer.Ordinal)], [.. upserts.Select(InUtc).OrderBy(m => m.MeetingId, StringComparer.Ordinal)]);
+        var row = new TableEntity(partition, RowKeyOf(partition));
+        GzipJson.Set(row, set, StoredJson.Default.MeetingChanges, $"The {upserts.Count:N0} changed meetings of {partition}", ChangeSetPrefix(at));
+        return row;
     }
 
     /// <summary>
@@ -155,7 +296,7 @@ public static class MeetingPacks
             // The pack, where there is one, is newer than rows from before packs.
             var packed = (await ReadAsync(table, partition, cancellationToken).ConfigureAwait(false)).Select(m => m.MeetingId).ToHashSet(StringComparer.Ordinal);
             var older = rows.Select(MeetingEntities.FromEntity).Where(m => !packed.Contains(m.MeetingId)).ToArray();
-            await ApplyAsync(table, partition, older, new HashSet<string>(), fresh: false, cancellationToken).ConfigureAwait(false);
+            await ApplyAsync(table, partition, older, new HashSet<string>(), fresh: false, DateTimeOffset.UtcNow, cancellationToken).ConfigureAwait(false);
             await TableBatches.SubmitAsync(table, rows.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, r, ETag.All)), cancellationToken).ConfigureAwait(false);
             moved += rows.Count;
         }
@@ -284,3 +425,6 @@ public static class MeetingPacks
         LastModifiedAt = m.LastModifiedAt?.ToUniversalTime(),
     };
 }
+
+/// <summary>What one night changed in one partition's meetings: the ids that left it and the meetings that are new or changed (a change set).</summary>
+public sealed record MeetingChanges(string[] Removed, Meeting[] Meetings);

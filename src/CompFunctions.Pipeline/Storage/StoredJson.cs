@@ -11,6 +11,7 @@ namespace CompFunctions.Pipeline.Storage;
 [JsonSourceGenerationOptions(UseStringEnumConverter = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, Converters = [typeof(MeetingJsonConverter)])]
 [JsonSerializable(typeof(Meeting))]
 [JsonSerializable(typeof(Meeting[]))]
+[JsonSerializable(typeof(MeetingChanges))]
 [JsonSerializable(typeof(MeetingVersion))]
 [JsonSerializable(typeof(MeetingVersion[]))]
 [JsonSerializable(typeof(StatementBody))]
