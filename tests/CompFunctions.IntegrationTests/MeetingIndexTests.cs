@@ -95,7 +95,7 @@ public sealed class MeetingIndexTests(PipelineFixture pipeline)
 
         // What packs held before their binary layout: the JSON gzipped, nulls left out.
         var json = new TableEntity("b00", "p00") { ["Count"] = entries.Length };
-        GzipJson.Set(json, stream => JsonSerializer.Serialize(stream, entries, new JsonSerializerOptions(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull }), "a pack");
+        GzipJson.Set(json, (Stream stream) => JsonSerializer.Serialize(stream, entries, new JsonSerializerOptions(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull }), "a pack");
         Assert.Equal(entries, MeetingIndex.EntriesOf(json));
 
         // And before that: the JSON as text, nulls written, cut into string properties.

@@ -216,7 +216,11 @@ public sealed class StatementJsonTests
             adjustments,
             [.. verdicts.Select(v => new StoredVerdict(v.MeetingId, VerdictDocument.From(v.Verdict)))]);
         var json = new MemoryStream();
-        StatementJson.WriteBody(json, lines, verdicts);
+        using (var writer = new System.Text.Json.Utf8JsonWriter(json))
+        {
+            StatementJson.WriteBody(writer, lines, verdicts);
+        }
+
         Assert.Equal(System.Text.Json.JsonSerializer.Serialize(documents with { Adjustments = [] }, StoredJson.Default.StatementBody), Encoding.UTF8.GetString(json.ToArray()));
 
         var direct = StatementStore.Encode(partition, lines, verdicts, adjustments, null);

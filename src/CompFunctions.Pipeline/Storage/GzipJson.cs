@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Compression;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
@@ -22,31 +23,78 @@ public static class GzipJson
     /// <summary>The compressed bytes one row may hold in all (Azure caps a row at 1 MiB: this leaves room for its other properties).</summary>
     public const long RowBytes = MaxChunks * ChunkBytes;
 
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_writer;
+
     /// <summary>
     /// Writes <paramref name="value"/> into <paramref name="row"/> (properties <c>{prefix}0</c>…);
     /// <paramref name="what"/> names it if it does not fit. Values under different prefixes share
     /// the row's room.
     /// </summary>
     public static void Set<T>(TableEntity row, T value, JsonTypeInfo<T> type, string what, string prefix = DefaultPrefix) =>
-        Set(row, json => JsonSerializer.Serialize(json, value, type), what, prefix);
+        Set(row, Compress((Utf8JsonWriter json) => JsonSerializer.Serialize(json, value, type)), what, prefix);
 
-    /// <summary>Like <see cref="Set{T}"/>, for a caller that writes the JSON itself (<paramref name="write"/> gets the stream to write it to).</summary>
-    public static void Set(TableEntity row, Action<Stream> write, string what, string prefix = DefaultPrefix)
+    /// <summary>Like <see cref="Set{T}"/>, for a caller that writes the JSON itself (<paramref name="write"/> gets the writer to write it with).</summary>
+    public static void Set(TableEntity row, Action<Utf8JsonWriter> write, string what, string prefix = DefaultPrefix) =>
+        Set(row, Compress(write), what, prefix);
+
+    /// <summary>Like <see cref="Set{T}"/>, for a caller that writes the bytes itself (<paramref name="write"/> gets the stream to write them to).</summary>
+    public static void Set(TableEntity row, Action<Stream> write, string what, string prefix = DefaultPrefix) =>
+        Set(row, Compress(write), what, prefix);
+
+    private static void Set(TableEntity row, List<byte[]> data, string what, string prefix)
     {
-        var data = Compress(write);
         var already = row.Keys.Select(k => row[k]).OfType<byte[]>().Sum(d => (long)d.Length);
         EnsureRoom(already + data.Sum(d => (long)d.Length), what);
         Put(row, prefix, data);
     }
 
-    /// <summary>The JSON <paramref name="write"/> writes, gzipped, in chunks of at most 64 KiB (what <see cref="Put"/> stores).</summary>
-    public static List<byte[]> Compress(Action<Stream> write)
+    /// <summary>
+    /// The JSON <paramref name="write"/> writes, gzipped, in chunks of at most 64 KiB (what
+    /// <see cref="Put"/> stores). The writer is the thread's own, writing straight into the
+    /// blocks the compressor reads: no buffer per value, no copy of the JSON on its way.
+    /// </summary>
+    public static List<byte[]> Compress(Action<Utf8JsonWriter> write) => CompressBlocks(blocks =>
+    {
+        // Taken while in use: a value written inside another's writing gets a writer of its own.
+        var writer = t_writer;
+        t_writer = null;
+        if (writer is null)
+        {
+            writer = new Utf8JsonWriter(blocks);
+        }
+        else
+        {
+            writer.Reset(blocks);
+        }
+
+        try
+        {
+            write(writer);
+            writer.Flush();
+        }
+        finally
+        {
+            writer.Reset();
+            t_writer = writer;
+        }
+    });
+
+    /// <summary>The bytes <paramref name="write"/> writes to the stream it is given, gzipped, in chunks of at most 64 KiB.</summary>
+    public static List<byte[]> Compress(Action<Stream> write) => CompressBlocks(blocks =>
+    {
+        using var stream = new BlockStream(blocks);
+        write(stream);
+    });
+
+    private static List<byte[]> CompressBlocks(Action<FixedBlocks> write)
     {
         var chunks = new ChunkWriter();
         using (var gzip = new GZipStream(chunks, CompressionLevel.Fastest, leaveOpen: true))
         using (var blocks = new FixedBlocks(gzip))
         {
             write(blocks);
+            blocks.Finish();
         }
 
         return chunks.Finish();
@@ -143,40 +191,93 @@ public static class GzipJson
     /// output depends on how its input is cut into writes, not only on the bytes; fixed blocks make
     /// the stored bytes depend on the JSON alone, whoever wrote it and however it flushed (equal
     /// JSON, equal rows: <c>StatementJsonTests</c> compares rows written two ways byte for byte).
+    /// Written into directly (a buffer writer): a JSON writer writes into room for eight blocks,
+    /// whole blocks go on as they fill and only the partial last one moves back to the start.
     /// </summary>
-    private sealed class FixedBlocks(Stream next) : WriteOnlyStream
+    private sealed class FixedBlocks(Stream next) : IBufferWriter<byte>, IDisposable
     {
         private const int BlockBytes = 32 * 1024;
-        private byte[]? _block = System.Buffers.ArrayPool<byte>.Shared.Rent(BlockBytes);
+        private byte[]? _buffer = ArrayPool<byte>.Shared.Rent(8 * BlockBytes);
         private int _used;
 
-        public override void Write(ReadOnlySpan<byte> buffer)
+        public void Advance(int count) => _used += count;
+
+        public Memory<byte> GetMemory(int sizeHint = 0) => Room(sizeHint).AsMemory(_used);
+
+        public Span<byte> GetSpan(int sizeHint = 0) => Room(sizeHint).AsSpan(_used);
+
+        /// <summary>What was written and not passed on yet, passed on (the last block shorter).</summary>
+        public void Finish()
         {
-            var block = _block ?? throw new ObjectDisposedException(nameof(FixedBlocks));
-            while (buffer.Length > 0)
+            PassOnWholeBlocks();
+            if (_used > 0)
             {
-                var n = Math.Min(buffer.Length, BlockBytes - _used);
-                buffer[..n].CopyTo(block.AsSpan(_used));
-                _used += n;
-                buffer = buffer[n..];
-                if (_used == BlockBytes)
-                {
-                    next.Write(block, 0, BlockBytes);
-                    _used = 0;
-                }
+                next.Write(_buffer!, 0, _used);
+                _used = 0;
             }
         }
 
-        protected override void Dispose(bool disposing)
+        public void Dispose()
         {
-            if (disposing && _block is { } block)
+            if (_buffer is { } buffer)
             {
-                next.Write(block, 0, _used);
-                _block = null;
-                System.Buffers.ArrayPool<byte>.Shared.Return(block);
+                _buffer = null;
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+
+        private byte[] Room(int sizeHint)
+        {
+            var buffer = _buffer ?? throw new ObjectDisposedException(nameof(FixedBlocks));
+            sizeHint = Math.Max(sizeHint, 1);
+            if (buffer.Length - _used >= sizeHint)
+            {
+                return buffer;
             }
 
-            base.Dispose(disposing);
+            PassOnWholeBlocks();
+            if (buffer.Length - _used < sizeHint)
+            {
+                // One value longer than the room left (a long text): room for it too.
+                var larger = ArrayPool<byte>.Shared.Rent(_used + sizeHint);
+                buffer.AsSpan(0, _used).CopyTo(larger);
+                ArrayPool<byte>.Shared.Return(buffer);
+                _buffer = buffer = larger;
+            }
+
+            return buffer;
+        }
+
+        private void PassOnWholeBlocks()
+        {
+            var buffer = _buffer!;
+            var start = 0;
+            for (; _used - start >= BlockBytes; start += BlockBytes)
+            {
+                next.Write(buffer, start, BlockBytes);
+            }
+
+            if (start > 0)
+            {
+                buffer.AsSpan(start, _used - start).CopyTo(buffer);
+                _used -= start;
+            }
+        }
+    }
+
+    /// <summary>A stream over <see cref="FixedBlocks"/>, for writers of bytes rather than JSON.</summary>
+    private sealed class BlockStream(FixedBlocks blocks) : WriteOnlyStream
+    {
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            while (buffer.Length > 0)
+            {
+                var room = blocks.GetSpan(Math.Min(buffer.Length, 4096));
+                var n = Math.Min(room.Length, buffer.Length);
+                buffer[..n].CopyTo(room);
+                blocks.Advance(n);
+                buffer = buffer[n..];
+            }
         }
     }
 

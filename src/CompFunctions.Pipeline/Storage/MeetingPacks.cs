@@ -331,9 +331,8 @@ public static class MeetingPacks
         // Both in meeting id order, as ToRow writes them: equal sets still make equal rows.
         var added = incoming.Values.OrderBy(m => m.MeetingId, StringComparer.Ordinal).ToArray();
         var row = new TableEntity(stored.PartitionKey, RowKeyOf(stored.PartitionKey)) { ["Meetings"] = count };
-        GzipJson.Set(row, output =>
+        GzipJson.Set(row, (Utf8JsonWriter writer) =>
         {
-            using var writer = new Utf8JsonWriter(output);
             writer.WriteStartArray();
             var (k, a) = (0, 0);
             while (k < kept.Count || a < added.Length)
@@ -347,13 +346,6 @@ public static class MeetingPacks
                 {
                     JsonSerializer.Serialize(writer, added[a], StoredJson.Default.Meeting);
                     a++;
-                }
-
-                // Passed on in pieces: a writer on a stream otherwise keeps the whole month (~0.5 MB at
-                // 1,000,000 rows) in one buffer, grown by doubling on the large object heap.
-                if (writer.BytesPending >= 16 * 1024)
-                {
-                    writer.Flush();
                 }
             }
 

@@ -82,9 +82,8 @@ public static class StatementJson
     /// The body of a statement row (or of one segment of it): its own <paramref name="lines"/> (in
     /// line-id order), no adjustments (they have columns of their own), its <paramref name="verdicts"/> (in meeting-id order).
     /// </summary>
-    public static void WriteBody(Stream stream, IReadOnlyList<PayoutLine> lines, IReadOnlyList<EvaluatedVerdict> verdicts)
+    public static void WriteBody(Utf8JsonWriter w, IReadOnlyList<PayoutLine> lines, IReadOnlyList<EvaluatedVerdict> verdicts)
     {
-        using var w = new Utf8JsonWriter(stream);
         var tokens = new JsonTokens(w);
         Walk(ref tokens, lines, verdicts);
     }
