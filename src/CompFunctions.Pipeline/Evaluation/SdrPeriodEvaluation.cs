@@ -128,10 +128,21 @@ public sealed class SdrPeriodEvaluation(
         var rulesets = new HashSet<DocumentRef>();
         var count = 0;
         var total = 0m;
+        DocumentRef? plan = null;
+        DocumentRef? ruleset = null;
         foreach (var line in evaluation.Lines)
         {
-            plans.Add(line.Plan);
-            rulesets.Add(line.Ruleset);
+            // Lines priced together share their version objects: each is hashed once, not once per line.
+            if (!ReferenceEquals(line.Plan, plan))
+            {
+                plans.Add(plan = line.Plan);
+            }
+
+            if (!ReferenceEquals(line.Ruleset, ruleset))
+            {
+                rulesets.Add(ruleset = line.Ruleset);
+            }
+
             count++;
             total += line.Amount.Amount;
         }
