@@ -53,7 +53,11 @@ public static class MeetingPacks
 
     public static bool IsPack(TableEntity row) => row.RowKey == RowKeyOf(row.PartitionKey);
 
-    /// <summary>The pack row for <paramref name="meetings"/> (ordered by id, so equal sets make equal rows).</summary>
+    /// <summary>
+    /// The pack row for <paramref name="meetings"/> (ordered by id, so equal sets make equal rows).
+    /// Its <c>Meetings</c> column counts the pack's meetings: change sets merged in later do not
+    /// update it (read the meetings for the count).
+    /// </summary>
     public static TableEntity ToRow(string partition, IEnumerable<Meeting> meetings)
     {
         var ordered = meetings.Select(InUtc).OrderBy(m => m.MeetingId, StringComparer.Ordinal).ToArray();
