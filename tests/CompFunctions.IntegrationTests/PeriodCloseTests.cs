@@ -5,13 +5,15 @@ using CompFunctions.Core.Meetings;
 using CompFunctions.Core.Money;
 using CompFunctions.Core.Policies;
 using CompFunctions.Core.Statements;
+using CompFunctions.Core.Periods;
+using CompFunctions.Pipeline.Evaluation;
 using CompFunctions.Pipeline.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
 namespace CompFunctions.IntegrationTests;
 
-/// <summary>Locked periods never change; later changes arrive as adjustments in the next open period. (May–August 2027 and August 2028 are this class's own.)</summary>
+/// <summary>Locked periods never change; later changes arrive as adjustments in the next open period. (May–August 2027 and August–October 2028 are this class's own.)</summary>
 [Collection(PipelineCollection.Name)]
 public sealed class PeriodCloseTests(PipelineFixture pipeline)
 {
@@ -106,12 +108,6 @@ public sealed class PeriodCloseTests(PipelineFixture pipeline)
     {
         var store = pipeline.Services.GetRequiredService<StatementStore>();
         const string partition = "2028-08|it-close-race";
-        static StatementBody Body(params string[] meetings) => new(
-            [.. meetings.Select(m => StoredLine.From(new PayoutLine(
-                $"{m}:meeting_held", m, LineKind.Earning, "meeting_held", new Money(50m, Currency.USD), "held", ["HELD"],
-                new QualificationSummary(true, "icp", [], null), new DocumentRef("p", 1), new DocumentRef("r", 1), new SourceRef("x.csv", 2), null)))],
-            [],
-            []);
         await store.WriteAsync(StatementStore.Encode(partition, Body("T-LR-1")), null, CancellationToken.None);
 
         // An evaluation has read the statement (the period was open) when finance locks the period.
@@ -129,6 +125,44 @@ public sealed class PeriodCloseTests(PipelineFixture pipeline)
         Assert.Equal(inFlight.Summary, after.Summary);
         Assert.Equal(50.00m, after.Summary.Net);
     }
+
+    [Fact]
+    public async Task Adjustments_are_never_booked_into_a_month_locked_after_the_evaluation_read_which_months_are_locked()
+    {
+        var store = pipeline.Services.GetRequiredService<StatementStore>();
+        const string sdr = "it-close-book";
+        await store.WriteAsync(StatementStore.Encode($"2028-09|{sdr}", Body("T-LB-1")), null, CancellationToken.None);
+        await store.WriteAsync(StatementStore.Encode($"2028-10|{sdr}", Body("T-LB-2")), null, CancellationToken.None);
+
+        // September and October are locked; an evaluation read the locked months when only September was.
+        foreach (var period in new[] { "2028-09", "2028-10" })
+        {
+            using var locked = await pipeline.LockAsync(period);
+            Assert.Equal(HttpStatusCode.OK, locked.StatusCode);
+        }
+
+        var october = (await store.ReadHeadAsync($"2028-10|{sdr}", CancellationToken.None))!;
+        var nowPays = Line("T-LB-1", 80m);
+        await Assert.ThrowsAsync<StatementLockedException>(() => Adjustments.BookAsync(
+            store, sdr, CompPeriod.Parse("2028-09"), [nowPays], new HashSet<CompPeriod> { CompPeriod.Parse("2028-09") },
+            _ => (null, null), at => at.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), CancellationToken.None));
+
+        // October, paid as it was locked, is as it was; the retry, with the lock in view, books into November.
+        var after = (await store.ReadHeadAsync($"2028-10|{sdr}", CancellationToken.None))!;
+        Assert.Equal(october.ETag, after.ETag);
+        Assert.Empty(after.Adjustments);
+        var (open, booked) = await Adjustments.BookAsync(
+            store, sdr, CompPeriod.Parse("2028-09"), [nowPays], new HashSet<CompPeriod> { CompPeriod.Parse("2028-09"), CompPeriod.Parse("2028-10") },
+            _ => (null, null), at => at.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), CancellationToken.None);
+        Assert.Equal(("2028-11", 1), (open.ToString(), booked));
+        Assert.Equal(30.00m, (await store.ReadHeadAsync($"2028-11|{sdr}", CancellationToken.None))!.Adjustments.Single().Line.Amount);
+    }
+
+    private static PayoutLine Line(string meetingId, decimal amount) => new(
+        $"{meetingId}:meeting_held", meetingId, LineKind.Earning, "meeting_held", new Money(amount, Currency.USD), "held", ["HELD"],
+        new QualificationSummary(true, "icp", [], null), new DocumentRef("p", 1), new DocumentRef("r", 1), new SourceRef("x.csv", 2), null);
+
+    private static StatementBody Body(params string[] meetings) => new([.. meetings.Select(m => StoredLine.From(Line(m, 50m)))], [], []);
 
     [Fact]
     public async Task Locking_a_locked_period_is_a_409_and_locking_needs_the_admin_key()

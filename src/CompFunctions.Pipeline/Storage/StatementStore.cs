@@ -92,6 +92,14 @@ public sealed class ConcurrentStatementChangeException(string partition)
     : Exception($"The statement {partition} was changed by another evaluation at the same time; it is evaluated again.");
 
 /// <summary>
+/// The statement's period was locked (its row carries the mark, <see cref="StatementStore.MarkLockedAsync"/>)
+/// after the writer read which periods are locked: nothing is written, and the evaluation is retried
+/// (the queue message comes back) with the lock in view.
+/// </summary>
+public sealed class StatementLockedException(string partition)
+    : Exception($"The statement {partition} was locked after this evaluation read which periods are locked; nothing is written to it, and it is evaluated again.");
+
+/// <summary>
 /// The <c>statements</c> table: one row per (period, SDR) holding the whole statement — its totals
 /// and digest as columns, its lines and verdicts as gzipped JSON (<see cref="GzipJson"/>) cut into
 /// segments by meeting (<see cref="StatementSegments"/>), the adjustments booked into it from
@@ -224,12 +232,19 @@ public sealed class StatementStore(TableServiceClient tables)
     /// <summary>
     /// Writes an encoded statement, if the row is still what <paramref name="expected"/> read (or
     /// still absent when it is null); otherwise throws <see cref="ConcurrentStatementChangeException"/>.
+    /// A row read with the locked mark is never written (<see cref="StatementLockedException"/>):
+    /// whoever decided to write it did so from a list of locked periods older than the lock.
     /// </summary>
     public async Task WriteAsync(EncodedStatement statement, StatementHead? expected, CancellationToken cancellationToken)
     {
         if (statement.SameAsStored || (statement.Merge && expected is null))
         {
             throw new InvalidOperationException($"The statement {statement.Partition} was encoded against the stored row; only a write under that row's ETag can apply it.");
+        }
+
+        if (expected?.Locked == true)
+        {
+            throw new StatementLockedException(statement.Partition);
         }
 
         try
