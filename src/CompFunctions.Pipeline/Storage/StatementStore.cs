@@ -300,12 +300,38 @@ public sealed class StatementStore(TableServiceClient tables)
     /// </summary>
     public static EncodedStatement Encode(string partition, PeriodEvaluation evaluation, StatementHead? stored)
     {
-        var lines = evaluation.Lines.OrderBy(l => l.LineId, StringComparer.Ordinal).ToArray();
-        var verdicts = evaluation.Meetings
-            .Where(e => e.Verdict is not null)
-            .Select(e => new EvaluatedVerdict(e.Meeting.MeetingId, e.Verdict!))
-            .OrderBy(v => v.MeetingId, StringComparer.Ordinal)
-            .ToArray();
+        // Gathered into arrays of the right size and sorted in place (ids are unique within a statement, so order is total).
+        var count = evaluation.PeriodLines.Count;
+        var judged = 0;
+        foreach (var meeting in evaluation.Meetings)
+        {
+            count += meeting.Lines.Count;
+            judged += meeting.Verdict is null ? 0 : 1;
+        }
+
+        var lines = new PayoutLine[count];
+        var verdicts = new EvaluatedVerdict[judged];
+        var (l, v) = (0, 0);
+        foreach (var meeting in evaluation.Meetings)
+        {
+            for (var i = 0; i < meeting.Lines.Count; i++)
+            {
+                lines[l++] = meeting.Lines[i];
+            }
+
+            if (meeting.Verdict is { } verdict)
+            {
+                verdicts[v++] = new EvaluatedVerdict(meeting.Meeting.MeetingId, verdict);
+            }
+        }
+
+        foreach (var line in evaluation.PeriodLines)
+        {
+            lines[l++] = line;
+        }
+
+        Array.Sort(lines, static (a, b) => string.CompareOrdinal(a.LineId, b.LineId));
+        Array.Sort(verdicts, static (a, b) => string.CompareOrdinal(a.MeetingId, b.MeetingId));
         return Encode(partition, lines, verdicts, stored?.Adjustments ?? [], stored);
     }
 
