@@ -118,18 +118,18 @@ public static class MeetingPacks
     }
 
     /// <summary>Every meeting of one SDR and period (none when nothing was stored there).</summary>
-    public static async Task<Meeting[]> ReadAsync(TableClient table, string partition, CancellationToken cancellationToken)
-    {
-        var row = await table.GetEntityIfExistsAsync<TableEntity>(partition, RowKeyOf(partition), cancellationToken: cancellationToken).ConfigureAwait(false);
-        return row.HasValue ? FromRow(row.Value!) : [];
-    }
+    public static Task<Meeting[]> ReadAsync(TableClient table, string partition, CancellationToken cancellationToken) =>
+        ReadAsync(table, partition, fold: false, cancellationToken);
 
     /// <summary>
-    /// Like <see cref="ReadAsync"/>, and folds the row's change sets into its pack when it carries
+    /// Like <see cref="ReadAsync(TableClient, string, CancellationToken)"/>, and folds the row's change sets into its pack when it carries
     /// <see cref="FoldAfter"/> or more: the meetings read are written back as one pack, under the
     /// row's ETag (a row changed since is left as it is: the next read folds it).
     /// </summary>
-    public static async Task<Meeting[]> ReadAndFoldAsync(TableClient table, string partition, CancellationToken cancellationToken)
+    public static Task<Meeting[]> ReadAndFoldAsync(TableClient table, string partition, CancellationToken cancellationToken) =>
+        ReadAsync(table, partition, fold: true, cancellationToken);
+
+    private static async Task<Meeting[]> ReadAsync(TableClient table, string partition, bool fold, CancellationToken cancellationToken)
     {
         var found = await table.GetEntityIfExistsAsync<TableEntity>(partition, RowKeyOf(partition), cancellationToken: cancellationToken).ConfigureAwait(false);
         if (!found.HasValue)
@@ -139,7 +139,7 @@ public static class MeetingPacks
 
         var row = found.Value!;
         var meetings = FromRow(row);
-        if (ChangeSetsOf(row).Count >= FoldAfter)
+        if (fold && ChangeSetsOf(row).Count >= FoldAfter)
         {
             try
             {

@@ -109,7 +109,6 @@ public static class StatementJson
         for (var i = 0; i < lines.Count; i++)
         {
             WriteLine(ref w, lines[i]);
-            w.Flush();
         }
 
         w.EndArray();
@@ -125,7 +124,6 @@ public static class StatementJson
             WriteVerdict(ref w, verdict);
             w.EndObject();
             w.EndObject();
-            w.Flush();
         }
 
         w.EndArray();
@@ -300,9 +298,6 @@ public static class StatementJson
 
         /// <summary>A value left out (null): nothing in JSON, a token of its own in a fingerprint.</summary>
         void Absent();
-
-        /// <summary>Between items: a chance to pass on what is pending.</summary>
-        void Flush();
     }
 
     private readonly struct JsonTokens(Utf8JsonWriter w) : ITokens
@@ -333,15 +328,6 @@ public static class StatementJson
 
         public void Absent()
         {
-        }
-
-        /// <summary>Passes the JSON on in pieces (a writer on a stream otherwise keeps all of it until it is disposed).</summary>
-        public void Flush()
-        {
-            if (w.BytesPending >= 16 * 1024)
-            {
-                w.Flush();
-            }
         }
     }
 
@@ -388,10 +374,6 @@ public static class StatementJson
         public void Day(JsonEncodedText name, DateOnly day) => bytes.Int((byte)'D', day.DayNumber);
 
         public void Absent() => bytes.Tag((byte)'0');
-
-        public void Flush()
-        {
-        }
     }
 
     /// <summary>A fingerprint's bytes, one buffer per thread, grown as needed and kept.</summary>
