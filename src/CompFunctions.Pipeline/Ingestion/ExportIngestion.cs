@@ -56,9 +56,12 @@ public sealed class ExportIngestion(
         logger.IngestStarted(export.Name, runId);
         await runs.SaveAsync(new RunRecord { RunId = runId, Export = export.Name, Status = RunStatus.Running, StartedAt = startedAt }, cancellationToken).ConfigureAwait(false);
 
-        // Read exactly the version that triggered us: if the blob is replaced mid-read, fail and let the retry read the new one.
-        var readOptions = new BlobOpenReadOptions(allowModifications: false) { Conditions = new BlobRequestConditions { IfMatch = properties.ETag } };
-        await using var content = await export.OpenReadAsync(readOptions, cancellationToken).ConfigureAwait(false);
+        // Read exactly the version that triggered us: if the blob was replaced since, fail and let the retry read the new one.
+        // One streamed download, not OpenRead's 4 MiB ranges: on the emulator each range cost as much again to serve
+        // (a 226 MB export: 2.4 s and 3.3 s of Azurite's CPU in ranges, 0.9 s and 1.2 s in one stream). Should the
+        // connection drop, the SDK resumes from where it was, under the same ETag condition.
+        var download = new BlobDownloadOptions { Conditions = new BlobRequestConditions { IfMatch = properties.ETag } };
+        await using var content = (await export.DownloadStreamingAsync(download, cancellationToken).ConfigureAwait(false)).Value.Content;
         await using var hashing = new ReadAheadStream(content);
         using var reader = await CrmExportReader.OpenAsync(hashing, export.Name, cancellationToken, findDuplicates: false).ConfigureAwait(false);
 
