@@ -97,7 +97,7 @@ public sealed class MeetingPacksTests(PipelineFixture pipeline)
         await MeetingPacks.ApplyAsync(table, partition, upserts, new HashSet<string> { "T-PK-CS-1", "T-PK-CS-7" }, fresh: false, At("2028-05-01T02:00:00Z"), CancellationToken.None);
 
         var row = (await table.GetEntityAsync<TableEntity>(partition, MeetingPacks.RowKeyOf(partition))).Value;
-        Assert.Equal(JsonOf(MeetingPacks.ToRow(partition, stored)), JsonOf(row));
+        Assert.Equal(PackOf(MeetingPacks.ToRow(partition, stored)), PackOf(row));
         Assert.Single(MeetingPacks.ChangeSetsOf(row));
 
         var expected = stored.Where(m => m.MeetingId is not ("T-PK-CS-1" or "T-PK-CS-7" or "T-PK-CS-5")).Concat(upserts).ToArray();
@@ -135,7 +135,7 @@ public sealed class MeetingPacksTests(PipelineFixture pipeline)
 
         var folded = (await table.GetEntityAsync<TableEntity>(partition, MeetingPacks.RowKeyOf(partition))).Value;
         Assert.Empty(MeetingPacks.ChangeSetsOf(folded));
-        Assert.Equal(JsonOf(MeetingPacks.ToRow(partition, expected)), JsonOf(folded));
+        Assert.Equal(PackOf(MeetingPacks.ToRow(partition, expected)), PackOf(folded));
         await table.DeleteEntityAsync(partition, MeetingPacks.RowKeyOf(partition));
     }
 
@@ -155,7 +155,7 @@ public sealed class MeetingPacksTests(PipelineFixture pipeline)
 
         var expected = stored.Where(m => m.MeetingId is not ("T-PK-MG-1" or "T-PK-MG-7" or "T-PK-MG-5")).Concat(upserts).ToArray();
         var merged = (await table.GetEntityAsync<TableEntity>(partition, MeetingPacks.RowKeyOf(partition))).Value;
-        Assert.Equal(JsonOf(MeetingPacks.ToRow(partition, expected)), JsonOf(merged));
+        Assert.Equal(PackOf(MeetingPacks.ToRow(partition, expected)), PackOf(merged));
         Assert.Equal(expected.Length, merged.GetInt32("Meetings"));
         Assert.Equal(MeetingStatus.NoShow, MeetingPacks.FromRow(merged).Single(m => m.MeetingId == "T-PK-MG-5").Status);
 
@@ -167,7 +167,7 @@ public sealed class MeetingPacksTests(PipelineFixture pipeline)
         expected = [renamed, .. expected[1..], .. more];
         var rewritten = (await table.GetEntityAsync<TableEntity>(partition, MeetingPacks.RowKeyOf(partition))).Value;
         Assert.Empty(MeetingPacks.ChangeSetsOf(rewritten));
-        Assert.Equal(JsonOf(MeetingPacks.ToRow(partition, expected)), JsonOf(rewritten));
+        Assert.Equal(PackOf(MeetingPacks.ToRow(partition, expected)), PackOf(rewritten));
 
         // Everything moved out: the row goes.
         await MeetingPacks.ApplyAsync(table, partition, [], expected.Select(m => m.MeetingId).ToHashSet(), fresh: false, At("2028-05-04T02:00:00Z"), CancellationToken.None);
@@ -186,6 +186,18 @@ public sealed class MeetingPacksTests(PipelineFixture pipeline)
         var whole = System.Text.Json.JsonSerializer.Serialize(versions.OrderBy(v => v.MeetingId, StringComparer.Ordinal).ToArray(), StoredJson.Default.MeetingVersionArray);
         Assert.Equal(whole, JsonOf(row));
         Assert.Equal(("b00", "p00|run-1"), (row.PartitionKey, row.RowKey));
+    }
+
+    /// <summary>The row's pack as stored (decompressed; change sets not applied).</summary>
+    private static byte[] PackOf(TableEntity row)
+    {
+        using var pack = new MemoryStream();
+        using (var stream = GzipJson.Open(row, MeetingPackLayout.Prefix)!)
+        {
+            stream.CopyTo(pack);
+        }
+
+        return pack.ToArray();
     }
 
     private static string JsonOf(TableEntity row)

@@ -113,7 +113,7 @@ internal sealed class IndexEntries(TextPool pool)
     public void AddPacked(Stream pack)
     {
         using var bytes = RentedBytes.ReadAll(pack);
-        var reader = new IndexPackLayout.Reader(bytes.Span);
+        var reader = new PackBytes.Reader(bytes.Span, "A meeting index pack");
         if (reader.Byte() is var version && version != IndexPackLayout.Version)
         {
             throw new InvalidDataException($"A meeting index pack is in layout {version}; this version of the app reads layout {IndexPackLayout.Version}.");
@@ -409,7 +409,7 @@ internal sealed class IndexEntries(TextPool pool)
     private (int Start, int Length, bool Hex) KeepHash(string? text) => KeepHash(Keep(text));
 
     /// <summary>A hash as <see cref="IndexPackLayout"/> keeps it.</summary>
-    private (int Start, int Length, bool Hex) KeepHash(ref IndexPackLayout.Reader reader) => reader.Byte() switch
+    private (int Start, int Length, bool Hex) KeepHash(ref PackBytes.Reader reader) => reader.Byte() switch
     {
         IndexPackLayout.None => (0, -1, false),
         IndexPackLayout.Hex => (Keep(reader.Bytes(reader.Count())) is var (start, length) ? (start, length, true) : default),

@@ -35,27 +35,15 @@ internal static class IndexPackLayout
     /// <summary>Writes <paramref name="entries"/> in this layout.</summary>
     public static void Write(Stream stream, IReadOnlyList<MeetingIndexEntry> entries)
     {
-        var texts = new Dictionary<string, int>(StringComparer.Ordinal);
-        var listed = new List<string>();
-        int Number(string text)
-        {
-            if (!texts.TryGetValue(text, out var number))
-            {
-                texts[text] = number = listed.Count;
-                listed.Add(text);
-            }
-
-            return number;
-        }
-
+        var texts = new PackBytes.Texts();
         var body = new ArrayBufferWriter<byte>(entries.Count * 64 + 16);
-        WriteCount(body, entries.Count);
+        PackBytes.WriteCount(body, entries.Count);
         foreach (var entry in entries)
         {
-            WriteText(body, entry.MeetingId);
-            WriteCount(body, Number(entry.Partition));
-            WriteCount(body, entry.FurthestStage is null ? 0 : Number(entry.FurthestStage) + 1);
-            WriteCount(body, entry.Export is null ? 0 : Number(entry.Export) + 1);
+            PackBytes.WriteText(body, entry.MeetingId);
+            PackBytes.WriteCount(body, texts.Number(entry.Partition));
+            PackBytes.WriteCount(body, texts.NumberOrNone(entry.FurthestStage));
+            PackBytes.WriteCount(body, texts.NumberOrNone(entry.Export));
             if (entry.LastModifiedAt is { } at)
             {
                 var span = body.GetSpan(11);
@@ -66,7 +54,7 @@ internal static class IndexPackLayout
             }
             else
             {
-                WriteByte(body, 0);
+                PackBytes.WriteByte(body, 0);
             }
 
             WriteHash(body, entry.ContentHash);
@@ -74,13 +62,8 @@ internal static class IndexPackLayout
         }
 
         var head = new ArrayBufferWriter<byte>(1024);
-        WriteByte(head, Version);
-        WriteCount(head, listed.Count);
-        foreach (var text in listed)
-        {
-            WriteText(head, text);
-        }
-
+        PackBytes.WriteByte(head, Version);
+        texts.WriteTo(head);
         stream.Write(head.WrittenSpan);
         stream.Write(body.WrittenSpan);
     }
@@ -118,97 +101,23 @@ internal static class IndexPackLayout
     {
         if (hash is null)
         {
-            WriteByte(body, None);
+            PackBytes.WriteByte(body, None);
             return;
         }
 
         var utf8 = Encoding.UTF8.GetBytes(hash);
         if (IsLowerHex(utf8))
         {
-            WriteByte(body, Hex);
-            WriteCount(body, utf8.Length / 2);
+            PackBytes.WriteByte(body, Hex);
+            PackBytes.WriteCount(body, utf8.Length / 2);
             FromLowerHex(utf8, body.GetSpan(utf8.Length / 2)[..(utf8.Length / 2)]);
             body.Advance(utf8.Length / 2);
         }
         else
         {
-            WriteByte(body, Text);
-            WriteCount(body, utf8.Length);
+            PackBytes.WriteByte(body, Text);
+            PackBytes.WriteCount(body, utf8.Length);
             body.Write(utf8);
         }
-    }
-
-    private static void WriteText(ArrayBufferWriter<byte> writer, string text)
-    {
-        var length = Encoding.UTF8.GetByteCount(text);
-        WriteCount(writer, length);
-        Encoding.UTF8.GetBytes(text, writer.GetSpan(length));
-        writer.Advance(length);
-    }
-
-    private static void WriteByte(ArrayBufferWriter<byte> writer, byte value)
-    {
-        writer.GetSpan(1)[0] = value;
-        writer.Advance(1);
-    }
-
-    private static void WriteCount(ArrayBufferWriter<byte> writer, int count)
-    {
-        var value = checked((uint)count);
-        var span = writer.GetSpan(5);
-        var at = 0;
-        while (value >= 0x80)
-        {
-            span[at++] = (byte)(value | 0x80);
-            value >>= 7;
-        }
-
-        span[at++] = (byte)value;
-        writer.Advance(at);
-    }
-
-    /// <summary>Reads this layout front to back; every read checks it stays within the pack.</summary>
-    internal ref struct Reader(ReadOnlySpan<byte> pack)
-    {
-        private readonly ReadOnlySpan<byte> _pack = pack;
-        private int _at;
-
-        public readonly bool AtEnd => _at == _pack.Length;
-
-        public byte Byte() => _at < _pack.Length ? _pack[_at++] : throw Truncated();
-
-        public int Count()
-        {
-            uint value = 0;
-            for (var shift = 0; shift < 35; shift += 7)
-            {
-                var b = Byte();
-                value |= (uint)(b & 0x7F) << shift;
-                if (b < 0x80)
-                {
-                    return value <= int.MaxValue ? (int)value : throw new InvalidDataException("A meeting index pack holds a count too large to be one.");
-                }
-            }
-
-            throw new InvalidDataException("A meeting index pack holds a count longer than five bytes.");
-        }
-
-        public ReadOnlySpan<byte> Bytes(int length)
-        {
-            if (length > _pack.Length - _at)
-            {
-                throw Truncated();
-            }
-
-            var bytes = _pack.Slice(_at, length);
-            _at += length;
-            return bytes;
-        }
-
-        public long Int64() => BinaryPrimitives.ReadInt64LittleEndian(Bytes(8));
-
-        public short Int16() => BinaryPrimitives.ReadInt16LittleEndian(Bytes(2));
-
-        private static InvalidDataException Truncated() => new("A meeting index pack ends before its entries do.");
     }
 }

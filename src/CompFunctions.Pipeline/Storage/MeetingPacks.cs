@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using CompFunctions.Core.Meetings;
@@ -7,7 +6,8 @@ namespace CompFunctions.Pipeline.Storage;
 
 /// <summary>
 /// The <c>meetings</c> table: one row per statement partition (<c>{period}|{sdrId}</c>) holding
-/// every meeting of that SDR and period, as gzipped JSON (<see cref="GzipJson"/>). An evaluation reads its month and the month before with two point reads; a night
+/// every meeting of that SDR and period, gzipped in a binary layout (<see cref="MeetingPackLayout"/>; rows
+/// written before it hold JSON, read as well and rewritten in it when next written whole). An evaluation reads its month and the month before with two point reads; a night
 /// writes one row per partition with a changed meeting, atomically.
 /// <para>
 /// A night that changes a few meetings of a month (at most <see cref="ChangesKeptApart"/>) does
@@ -62,14 +62,14 @@ public static class MeetingPacks
     {
         var ordered = meetings.Select(InUtc).OrderBy(m => m.MeetingId, StringComparer.Ordinal).ToArray();
         var row = new TableEntity(partition, RowKeyOf(partition)) { ["Meetings"] = ordered.Length };
-        GzipJson.Set(row, ordered, StoredJson.Default.MeetingArray, $"The {ordered.Length:N0} meetings of {partition}");
+        GzipJson.Set(row, (Stream stream) => MeetingPackLayout.Write(stream, ordered), $"The {ordered.Length:N0} meetings of {partition}", MeetingPackLayout.Prefix);
         return row;
     }
 
     /// <summary>The row's meetings: its pack with its change sets applied (ordered by id).</summary>
     public static Meeting[] FromRow(TableEntity row)
     {
-        var pack = GzipJson.Get(row, StoredJson.Default.MeetingArray) ?? [];
+        var pack = PackOf(row);
         var changes = ChangeSetsOf(row);
         if (changes.Count == 0)
         {
@@ -99,6 +99,23 @@ public static class MeetingPacks
         var meetings = byId.Values.ToArray();
         Array.Sort(meetings, static (a, b) => string.CompareOrdinal(a.MeetingId, b.MeetingId));
         return meetings;
+    }
+
+    /// <summary>
+    /// The row's pack, change sets not applied: in <see cref="MeetingPackLayout"/>, or — written
+    /// before it, until the row is next written whole — as gzipped JSON.
+    /// </summary>
+    private static Meeting[] PackOf(TableEntity row)
+    {
+        using (var packed = GzipJson.Open(row, MeetingPackLayout.Prefix))
+        {
+            if (packed is not null)
+            {
+                return MeetingPackLayout.Read(packed);
+            }
+        }
+
+        return GzipJson.Get(row, StoredJson.Default.MeetingArray) ?? [];
     }
 
     /// <summary>The prefixes of the row's change sets, oldest first.</summary>
@@ -309,87 +326,26 @@ public static class MeetingPacks
     }
 
     /// <summary>
-    /// Rewrites a stored pack with <paramref name="upserts"/> in and <paramref name="removals"/> out,
-    /// under its ETag. The meetings that stay are copied as the JSON they were stored as, never
-    /// decoded: a night that changes one meeting of a month does not decode and encode the other 500.
+    /// Rewrites a stored pack (one without change sets) with <paramref name="upserts"/> in and
+    /// <paramref name="removals"/> out, under its ETag; an emptied pack's row is deleted.
     /// </summary>
     private static async Task MergeAsync(TableClient table, TableEntity stored, IReadOnlyCollection<Meeting> upserts, IReadOnlySet<string> removals, CancellationToken cancellationToken)
     {
-        using var stream = GzipJson.Open(stored);
-        using var json = stream is null ? null : RentedBytes.ReadAll(stream);
-        var kept = json is null ? [] : Elements(json.Span).Where(e => !removals.Contains(e.MeetingId)).ToList();
-        var incoming = new Dictionary<string, Meeting>(StringComparer.Ordinal);
+        var meetings = new Dictionary<string, Meeting>(StringComparer.Ordinal);
+        foreach (var meeting in PackOf(stored))
+        {
+            if (!removals.Contains(meeting.MeetingId))
+            {
+                meetings[meeting.MeetingId] = meeting;
+            }
+        }
+
         foreach (var meeting in upserts)
         {
-            incoming[meeting.MeetingId] = InUtc(meeting);
+            meetings[meeting.MeetingId] = meeting;
         }
 
-        kept.RemoveAll(e => incoming.ContainsKey(e.MeetingId));
-        var count = kept.Count + incoming.Count;
-        if (count == 0)
-        {
-            await table.DeleteEntityAsync(stored.PartitionKey, RowKeyOf(stored.PartitionKey), stored.ETag, cancellationToken).ConfigureAwait(false);
-            return;
-        }
-
-        // Both in meeting id order, as ToRow writes them: equal sets still make equal rows.
-        var added = incoming.Values.OrderBy(m => m.MeetingId, StringComparer.Ordinal).ToArray();
-        var row = new TableEntity(stored.PartitionKey, RowKeyOf(stored.PartitionKey)) { ["Meetings"] = count };
-        GzipJson.Set(row, (Utf8JsonWriter writer) =>
-        {
-            writer.WriteStartArray();
-            var (k, a) = (0, 0);
-            while (k < kept.Count || a < added.Length)
-            {
-                if (a == added.Length || (k < kept.Count && string.CompareOrdinal(kept[k].MeetingId, added[a].MeetingId) < 0))
-                {
-                    writer.WriteRawValue(json!.Span.Slice(kept[k].Start, kept[k].Length), skipInputValidation: true);
-                    k++;
-                }
-                else
-                {
-                    JsonSerializer.Serialize(writer, added[a], StoredJson.Default.Meeting);
-                    a++;
-                }
-            }
-
-            writer.WriteEndArray();
-        }, $"The {count:N0} meetings of {stored.PartitionKey}");
-        await table.UpdateEntityAsync(row, stored.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>Where each meeting of a pack's JSON array starts and ends, and its id.</summary>
-    private static List<(string MeetingId, int Start, int Length)> Elements(ReadOnlySpan<byte> json)
-    {
-        var elements = new List<(string, int, int)>();
-        var reader = new Utf8JsonReader(json);
-        if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray)
-        {
-            throw new JsonException("A meetings pack must hold a JSON array.");
-        }
-
-        while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
-        {
-            var start = (int)reader.TokenStartIndex;
-            string? meetingId = null;
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                var isId = reader.ValueTextEquals("MeetingId"u8);
-                reader.Read();
-                if (isId)
-                {
-                    meetingId = reader.GetString();
-                }
-                else
-                {
-                    reader.Skip();
-                }
-            }
-
-            elements.Add((meetingId ?? throw new JsonException("A meeting in a pack has no MeetingId."), start, (int)reader.BytesConsumed - start));
-        }
-
-        return elements;
+        await WriteAsync(table, stored.PartitionKey, stored.ETag, meetings.Values, cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task WriteAsync(TableClient table, string partition, ETag? etag, IReadOnlyCollection<Meeting> meetings, CancellationToken cancellationToken)
@@ -411,7 +367,8 @@ public static class MeetingPacks
         }
     }
 
-    private static Meeting InUtc(Meeting m) => m with
+    /// <summary>The meeting with its instants in UTC, as a pack keeps them.</summary>
+    internal static Meeting InUtc(Meeting m) => m with
     {
         BookedAt = m.BookedAt.ToUniversalTime(),
         ScheduledFor = m.ScheduledFor.ToUniversalTime(),
