@@ -111,7 +111,7 @@ module dataStorage 'modules/storage-account.bicep' = {
     location: location
     tags: tags
     name: 'stdata${token}'
-    containers: ['crm-exports', 'export-reports', 'comp-config', 'config-reports']
+    containers: ['crm-exports', 'export-reports', 'comp-config', 'config-reports', 'meeting-index']
     queues: ['evaluate-requests', 'evaluate-requests-poison', 'webjobs-blobtrigger-poison']
     tables: ['meetings', 'meetingindex', 'meetinghistory', 'statements', 'evaluations', 'policies', 'periods', 'runs', 'nightlychecks']
     blobRecovery: true

@@ -30,6 +30,12 @@ public static class Bindings
     /// <summary>Where each policy document's acceptance or rejection report is written.</summary>
     public const string ConfigReportsContainer = "config-reports";
 
+    /// <summary>
+    /// The meeting index's buckets, one blob each (<c>b00.bin</c> … <c>b63.bin</c>; see
+    /// <c>MeetingIndex</c>): what ingestion reads every night to recognise unchanged rows.
+    /// </summary>
+    public const string IndexContainer = "meeting-index";
+
     /// <summary>One message per (SDR, period) an export touched.</summary>
     public const string EvaluationQueue = "evaluate-requests";
 

@@ -31,7 +31,7 @@ public sealed class SettingsDriftTests
     public void Bicep_sets_every_storage_name_the_code_uses()
     {
         Assert.Equal(
-            [Bindings.ExportsContainer, Bindings.ReportsContainer, Bindings.ConfigContainer, Bindings.ConfigReportsContainer],
+            [Bindings.ExportsContainer, Bindings.ReportsContainer, Bindings.ConfigContainer, Bindings.ConfigReportsContainer, Bindings.IndexContainer],
             Strings(ModuleParameter("data-storage", "containers")));
         Assert.Equal(
             [Bindings.EvaluationQueue, $"{Bindings.EvaluationQueue}-poison", "webjobs-blobtrigger-poison"],

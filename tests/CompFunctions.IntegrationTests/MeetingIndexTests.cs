@@ -8,12 +8,14 @@ using Xunit;
 
 namespace CompFunctions.IntegrationTests;
 
-/// <summary>The meeting index keeps many meetings per row, and a night's changes in a delta row per bucket; rows from before packs are still read and then folded in. (SDR it-index, December 2027.)</summary>
+/// <summary>The meeting index keeps a bucket's meetings in one blob, and a night's changes in a delta row per bucket; packs and rows from before blobs are still read and then folded in. (SDR it-index, December 2027.)</summary>
 [Collection(PipelineCollection.Name)]
 public sealed class MeetingIndexTests(PipelineFixture pipeline)
 {
+    private IndexStorage Index => IndexStorage.Of(pipeline.Tables, pipeline.Blobs);
+
     [Fact]
-    public async Task An_index_row_from_before_packs_is_read_then_folded_into_its_pack_when_its_bucket_is_next_written()
+    public async Task An_index_row_from_before_packs_is_read_then_folded_into_its_buckets_blob_when_the_bucket_is_next_written()
     {
         var index = pipeline.Tables.GetTableClient(Tables.MeetingIndex);
         const string meetingId = "T-IX-1";
@@ -33,46 +35,80 @@ public sealed class MeetingIndexTests(PipelineFixture pipeline)
         var statement = await pipeline.WaitForStatementAsync("2027-12", "it-index");
 
         Assert.Contains("reached Negotiation", statement.Lines.Single(l => l.Component == "pipeline").Reason);
-        Assert.False((await index.GetEntityIfExistsAsync<TableEntity>(bucket, meetingId)).HasValue);
-        var pack = (await index.GetEntityAsync<TableEntity>(bucket, MeetingIndex.PackOf(meetingId))).Value;
-        var entry = Assert.Single(MeetingIndex.EntriesOf(pack), e => e.MeetingId == meetingId);
+        var read = await MeetingIndex.ReadBucketAsync(Index, bucket, CancellationToken.None);
+        Assert.False(read.HasRowsFromBefore);
+        Assert.NotNull(read.Blob);
+        var entry = Assert.Single(MeetingIndex.EntriesOf(read), e => e.MeetingId == meetingId);
         Assert.Equal(("2027-12|it-index", "Negotiation", "it/index/night.csv"), (entry.Partition, entry.FurthestStage, entry.Export));
         var meeting = await pipeline.Http.GetFromJsonAsync<MeetingDocument>($"/api/meetings/{meetingId}", StatementDocument.Json);
         Assert.Equal("it-index", meeting!.SdrId);
     }
 
     [Fact]
-    public async Task A_nights_changes_go_into_the_buckets_delta_until_it_is_full_then_fold_into_the_packs()
+    public async Task A_nights_changes_go_into_the_buckets_delta_until_it_is_full_then_fold_into_the_buckets_blob()
     {
-        var index = pipeline.Tables.GetTableClient(Tables.MeetingIndex);
         const string bucket = "it-delta"; // not one of the 64 buckets: no other test's meetings
         static MeetingIndexEntry Entry(int i, string stage = "Discovery") => new($"T-DX-{i:D5}", "2027-11|it-delta", stage, Export: "it/delta.csv", ContentHash: $"h{i}");
 
-        await MeetingIndex.WriteAsync(index, bucket, [Entry(1), Entry(2), Entry(3)], CancellationToken.None);
-        await MeetingIndex.WriteAsync(index, bucket, [Entry(2, "Proposal")], CancellationToken.None);
+        await MeetingIndex.WriteAsync(Index, bucket, [Entry(1), Entry(2), Entry(3)], CancellationToken.None);
+        await MeetingIndex.WriteAsync(Index, bucket, [Entry(2, "Proposal")], CancellationToken.None);
 
-        var rows = await MeetingIndex.ReadBucketAsync(index, bucket, CancellationToken.None);
-        var delta = Assert.Single(rows);
+        var read = await MeetingIndex.ReadBucketAsync(Index, bucket, CancellationToken.None);
+        var delta = Assert.Single(read.Rows);
         Assert.True(MeetingIndex.IsDelta(delta));
+        Assert.Null(read.Blob);
         Assert.Equal([Entry(1), Entry(2, "Proposal"), Entry(3)], MeetingIndex.EntriesOf(delta));
 
-        // One more write than the delta holds: everything goes into the packs, the delta is gone
-        // (written as ingestion writes a bucket it found no rows from before packs in: reading the delta first).
+        // One more write than the delta holds: everything goes into the blob, the delta is gone
+        // (written as ingestion writes a bucket it found no rows from before blobs in: reading the delta first).
         var many = Enumerable.Range(4, MeetingIndex.DeltaLimit).Select(i => Entry(i)).ToArray();
-        await MeetingIndex.WriteAsync(index, bucket, many, CancellationToken.None, rowsFromBeforePacks: false);
+        await MeetingIndex.WriteAsync(Index, bucket, many, CancellationToken.None, rowsFromBefore: false);
 
-        rows = await MeetingIndex.ReadBucketAsync(index, bucket, CancellationToken.None);
-        Assert.DoesNotContain(rows, MeetingIndex.IsDelta);
-        Assert.All(rows, r => Assert.Equal(MeetingIndex.PackOf(MeetingIndex.EntriesOf(r)[0].MeetingId), r.RowKey));
+        read = await MeetingIndex.ReadBucketAsync(Index, bucket, CancellationToken.None);
+        Assert.Empty(read.Rows);
+        Assert.NotNull(read.Blob);
         Assert.Equal(
             [Entry(1), Entry(2, "Proposal"), Entry(3), .. many],
-            rows.SelectMany(MeetingIndex.EntriesOf).OrderBy(e => e.MeetingId, StringComparer.Ordinal));
+            MeetingIndex.EntriesOf(read).OrderBy(e => e.MeetingId, StringComparer.Ordinal));
 
-        // The next change goes into a new delta again, and readers take it over the pack's.
-        await MeetingIndex.WriteAsync(index, bucket, [Entry(3, "Closed Won")], CancellationToken.None, rowsFromBeforePacks: false);
-        rows = await MeetingIndex.ReadBucketAsync(index, bucket, CancellationToken.None);
-        var newest = rows.OrderBy(MeetingIndex.Precedence).SelectMany(MeetingIndex.EntriesOf).First(e => e.MeetingId == Entry(3).MeetingId);
-        Assert.Equal("Closed Won", newest.FurthestStage);
+        // The next change goes into a new delta again, and readers take it over the blob's.
+        await MeetingIndex.WriteAsync(Index, bucket, [Entry(3, "Closed Won")], CancellationToken.None, rowsFromBefore: false);
+        read = await MeetingIndex.ReadBucketAsync(Index, bucket, CancellationToken.None);
+        Assert.Single(read.Rows, MeetingIndex.IsDelta);
+        Assert.Equal("Closed Won", MeetingIndex.EntriesOf(read).Single(e => e.MeetingId == Entry(3).MeetingId).FurthestStage);
+    }
+
+    [Fact]
+    public async Task A_bucket_still_in_table_packs_reads_as_it_did_and_moves_into_its_blob_on_its_next_write_the_blob_refusing_a_stale_writer()
+    {
+        var table = pipeline.Tables.GetTableClient(Tables.MeetingIndex);
+        const string bucket = "it-packs-before-blobs";
+        static MeetingIndexEntry Entry(int i, string stage = "Discovery") => new($"T-PB4-{i:D4}", "2027-10|it-index", stage, Export: "it/before.csv", ContentHash: $"h{i}");
+        var old = Enumerable.Range(0, 300).Select(i => Entry(i)).ToArray();
+        // What the version before wrote when folding: packs in the table, and a delta over them.
+        await TableBatches.SubmitAsync(table, old.GroupBy(e => MeetingIndex.PackOf(e.MeetingId)).Select(p => new TableTransactionAction(TableTransactionActionType.UpsertReplace, MeetingIndex.ToPack(bucket, p.Key, p))), CancellationToken.None);
+        await table.UpsertEntityAsync(MeetingIndex.ToPack(bucket, MeetingIndex.DeltaRowKey, [Entry(7, "Proposal")]));
+
+        var read = await MeetingIndex.ReadBucketAsync(Index, bucket, CancellationToken.None);
+        Assert.True(read.HasRowsFromBefore);
+        Assert.Equal("Proposal", MeetingIndex.EntriesOf(read).Single(e => e.MeetingId == Entry(7).MeetingId).FurthestStage);
+        Assert.Equal(old.Length, MeetingIndex.EntriesOf(read).Count);
+
+        await MeetingIndex.WriteAsync(Index, bucket, [Entry(9, "Closed Won")], CancellationToken.None, rowsFromBefore: true);
+
+        var moved = await MeetingIndex.ReadBucketAsync(Index, bucket, CancellationToken.None);
+        Assert.Empty(moved.Rows);
+        Assert.Equal(
+            old.Select(e => e.MeetingId == Entry(7).MeetingId ? Entry(7, "Proposal") : e.MeetingId == Entry(9).MeetingId ? Entry(9, "Closed Won") : e),
+            MeetingIndex.EntriesOf(moved).OrderBy(e => e.MeetingId, StringComparer.Ordinal));
+
+        // A writer holding the blob as it was before cannot overwrite what was written since.
+        var stale = moved.BlobETag!.Value;
+        await MeetingIndex.WriteAsync(Index, bucket, [.. Enumerable.Range(1_000, MeetingIndex.DeltaLimit + 1).Select(i => Entry(i))], CancellationToken.None);
+        var overwrite = await Assert.ThrowsAsync<Azure.RequestFailedException>(() => Index.BlobOf(bucket).UploadAsync(
+            BinaryData.FromString("stale"), new Azure.Storage.Blobs.Models.BlobUploadOptions { Conditions = new Azure.Storage.Blobs.Models.BlobRequestConditions { IfMatch = stale } }));
+        Assert.Equal(412, overwrite.Status);
+        Assert.Equal(old.Length + MeetingIndex.DeltaLimit + 1, MeetingIndex.EntriesOf(await MeetingIndex.ReadBucketAsync(Index, bucket, CancellationToken.None)).Count);
     }
 
     [Fact]

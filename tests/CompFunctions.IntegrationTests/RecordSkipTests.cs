@@ -25,7 +25,7 @@ public sealed class RecordSkipTests(PipelineFixture pipeline)
     private const string BookedAt = "2028-06-05T10:00:00-07:00";
     private const string ScheduledFor = "2028-06-07T10:00:00-07:00";
 
-    private TableClient Index => pipeline.Tables.GetTableClient(Tables.MeetingIndex);
+    private IndexStorage Index => IndexStorage.Of(pipeline.Tables, pipeline.Blobs);
 
     [Fact]
     public async Task A_record_that_differs_only_in_form_is_unchanged_and_from_then_on_skipped_without_rewriting_the_index()
@@ -116,15 +116,14 @@ public sealed class RecordSkipTests(PipelineFixture pipeline)
     private async Task<MeetingIndexEntry> EntryAsync(string meetingId) =>
         await MeetingIndex.FindAsync(Index, meetingId, CancellationToken.None) ?? throw new InvalidOperationException($"{meetingId} is not in the index");
 
-    /// <summary>The row (a bucket's delta, or a pack) each meeting's entry is read from, with its ETag: a rewrite changes it.</summary>
+    /// <summary>Where each meeting's entry is read from (its bucket's delta, or its bucket's blob), with its ETag: a rewrite changes it.</summary>
     private async Task<string[]> PackETagsAsync(params string[] meetingIds)
     {
         var tags = new List<string>();
         foreach (var id in meetingIds)
         {
-            var rows = await MeetingIndex.ReadBucketAsync(Index, MeetingIndex.BucketOf(id), CancellationToken.None);
-            var holder = rows.OrderBy(MeetingIndex.Precedence).First(r => MeetingIndex.EntriesOf(r).Any(e => e.MeetingId == id));
-            tags.Add($"{holder.RowKey} {holder.ETag}");
+            var read = await MeetingIndex.ReadBucketAsync(Index, MeetingIndex.BucketOf(id), CancellationToken.None);
+            tags.Add(read.Delta is { } delta && MeetingIndex.EntriesOf(delta).Any(e => e.MeetingId == id) ? $"delta {delta.ETag}" : $"blob {read.BlobETag}");
         }
 
         return [.. tags];

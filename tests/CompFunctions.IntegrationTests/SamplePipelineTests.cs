@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Azure.Data.Tables;
+using CompFunctions.Pipeline;
 using CompFunctions.Pipeline.Ingestion;
 using CompFunctions.Pipeline.Storage;
 using Xunit;
@@ -84,7 +85,7 @@ public sealed class SamplePipelineTests(PipelineFixture pipeline)
 
     /// <summary>
     /// Rows of the sample's four SDRs (other tests use their own SDR and meeting ids); every index
-    /// pack, since packs hold other tests' meetings too (no other test runs while this one does).
+    /// row and bucket blob, since they hold other tests' meetings too (no other test runs while this one does).
     /// </summary>
     private static bool IsSampleRow(string table, TableEntity e) => table == Tables.MeetingIndex
         || (table == Tables.Statements ? e.RowKey : e.PartitionKey.Split('|') is [_, var sdr] ? sdr : "") is "sdr-ana" or "sdr-ben" or "sdr-cho" or "sdr-dev";
@@ -108,6 +109,12 @@ public sealed class SamplePipelineTests(PipelineFixture pipeline)
                     .Select(k => $"{k}={Convert.ToString(e[k], System.Globalization.CultureInfo.InvariantCulture)}");
                 rows[$"{table}/{e.PartitionKey}/{e.RowKey}"] = string.Join(";", properties);
             }
+        }
+
+        // The index's bucket blobs too: rewriting one, even with the same entries, would change its ETag.
+        await foreach (var blob in pipeline.Blobs.GetBlobContainerClient(Bindings.IndexContainer).GetBlobsAsync())
+        {
+            rows[$"{Bindings.IndexContainer}/{blob.Name}"] = blob.Properties.ETag.ToString()!;
         }
 
         return rows;

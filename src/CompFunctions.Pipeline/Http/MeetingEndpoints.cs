@@ -1,4 +1,5 @@
 using Azure.Data.Tables;
+using Azure.Storage.Blobs;
 using CompFunctions.Core.Meetings;
 using CompFunctions.Pipeline.Storage;
 using Microsoft.AspNetCore.Http;
@@ -22,9 +23,9 @@ public sealed record MeetingDocument(
     IReadOnlyList<LineDocument> Lines);
 
 /// <summary><c>GET /api/meetings/{meetingId}</c>: the meeting's verdict and every payout line it produced, in whatever period it counts.</summary>
-public sealed class MeetingEndpoints(TableServiceClient tables, StatementStore statements)
+public sealed class MeetingEndpoints(TableServiceClient tables, BlobServiceClient blobs, StatementStore statements)
 {
-    private readonly TableClient _index = tables.GetTableClient(Tables.MeetingIndex);
+    private readonly IndexStorage _index = IndexStorage.Of(tables, blobs);
     private readonly TableClient _meetings = tables.GetTableClient(Tables.Meetings);
 
     public async Task<IResult> GetMeetingAsync(string meetingId, CancellationToken cancellationToken)

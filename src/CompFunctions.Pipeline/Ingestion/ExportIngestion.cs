@@ -42,7 +42,7 @@ public sealed class ExportIngestion(
     private static readonly JsonSerializerOptions ReportJson = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
     private readonly TableClient _meetings = tables.GetTableClient(Tables.Meetings);
-    private readonly TableClient _index = tables.GetTableClient(Tables.MeetingIndex);
+    private readonly IndexStorage _index = IndexStorage.Of(tables, blobs);
     private readonly TableClient _history = tables.GetTableClient(Tables.MeetingHistory);
     private readonly BlobContainerClient _reports = blobs.GetBlobContainerClient(Bindings.ReportsContainer);
     private readonly QueueClient _queue = queues.GetQueueClient(Bindings.EvaluationQueue);
@@ -353,7 +353,7 @@ public sealed class ExportIngestion(
             var changed = spill.Index.Read(bucket).ToList();
             if (changed.Count > 0 || unpackedBuckets[bucket])
             {
-                await MeetingIndex.WriteAsync(_index, MeetingIndex.BucketName(bucket), changed, ct, rowsFromBeforePacks: unpackedBuckets[bucket]).ConfigureAwait(false);
+                await MeetingIndex.WriteAsync(_index, MeetingIndex.BucketName(bucket), changed, ct, rowsFromBefore: unpackedBuckets[bucket]).ConfigureAwait(false);
             }
         }).ConfigureAwait(false);
 
@@ -479,20 +479,13 @@ public sealed class ExportIngestion(
         public Task SettleAsync() => WhenSettledAsync(_reading);
     }
 
-    /// <summary>A bucket's entries, read into <paramref name="entries"/> (emptied first), and whether it still holds rows from before packs (then it is rewritten even if nothing changed).</summary>
+    /// <summary>A bucket's entries, read into <paramref name="entries"/> (emptied first), and whether it still holds rows from before bucket blobs (then it is rewritten even if nothing changed).</summary>
     private async Task<(IndexEntries Entries, bool HasUnpacked)> ReadIndexBucketAsync(string bucket, IndexEntries entries, CancellationToken cancellationToken)
     {
-        var rows = await MeetingIndex.ReadBucketAsync(_index, bucket, cancellationToken).ConfigureAwait(false);
+        var read = await MeetingIndex.ReadBucketAsync(_index, bucket, cancellationToken).ConfigureAwait(false);
         entries.Clear();
-        var unpacked = false;
-        // Newest first (the delta, the packs, rows from before packs): the first entry of a meeting stands.
-        foreach (var row in rows.OrderBy(MeetingIndex.Precedence))
-        {
-            unpacked |= !MeetingIndex.IsPack(row);
-            MeetingIndex.AddEntries(row, entries);
-        }
-
-        return (entries, unpacked);
+        MeetingIndex.AddEntries(read, entries);
+        return (entries, read.HasRowsFromBefore);
     }
 
     private async Task<string> WriteReportAsync(ExportReport report, CancellationToken cancellationToken)

@@ -1,5 +1,8 @@
+using System.IO.Compression;
 using Azure;
 using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 
 namespace CompFunctions.Pipeline.Storage;
 
@@ -12,14 +15,41 @@ namespace CompFunctions.Pipeline.Storage;
 public sealed record MeetingIndexEntry(string MeetingId, string Partition, string? FurthestStage, DateTimeOffset? LastModifiedAt = null, string? Export = null, string? ContentHash = null, string? RawHash = null);
 
 /// <summary>
-/// Key layout of the meeting index: 64 buckets (the partitions) by a stable hash (FNV-1a) of the
-/// meeting id, and in each bucket 64 packs (the rows), each holding the entries of every meeting
-/// that hashes to it, and a delta row (<see cref="DeltaRowKey"/>) holding the entries changed
-/// since the packs were last written. A bucket is read with one query whatever the number of
-/// meetings. A night's changes go into the delta — one row a bucket, however many packs they
-/// touch — until it holds <see cref="DeltaLimit"/> entries; the write after that folds the delta
-/// into the packs. (Without it, 1 % of a million meetings changed touched nine packs in ten: the
-/// whole index was rewritten every night.)
+/// Where the meeting index is kept: the <c>meetingindex</c> table (each bucket's delta row; rows
+/// written before buckets were blobs) and the container of bucket blobs (<see cref="Bindings.IndexContainer"/>).
+/// </summary>
+public sealed record IndexStorage(TableClient Table, BlobContainerClient Buckets)
+{
+    public static IndexStorage Of(TableServiceClient tables, BlobServiceClient blobs) =>
+        new(tables.GetTableClient(Tables.MeetingIndex), blobs.GetBlobContainerClient(Bindings.IndexContainer));
+
+    public BlobClient BlobOf(string bucket) => Buckets.GetBlobClient(bucket + ".bin");
+}
+
+/// <summary>
+/// One bucket as read: its table rows (the delta; packs and per-meeting rows written before
+/// buckets were blobs) and its blob — every entry folded so far, gzipped in
+/// <see cref="IndexPackLayout"/> — with the blob's ETag (null when the bucket has no blob yet).
+/// </summary>
+public sealed record IndexBucket(string Name, List<TableEntity> Rows, BinaryData? Blob, ETag? BlobETag)
+{
+    public TableEntity? Delta => Rows.FirstOrDefault(MeetingIndex.IsDelta);
+
+    /// <summary>Rows an earlier version wrote (packs in the table, a row per meeting): the next write of the bucket folds them into its blob.</summary>
+    public bool HasRowsFromBefore => Rows.Any(r => !MeetingIndex.IsDelta(r));
+}
+
+/// <summary>
+/// Key layout of the meeting index: 64 buckets by a stable hash (FNV-1a) of the meeting id. A
+/// bucket is one blob holding the entries of all its meetings (read whole, streamed: no JSON, no
+/// base64 for the emulator or the service to serialise, ~54 bytes a meeting gzipped) and a delta
+/// row in the table (<see cref="DeltaRowKey"/>) holding the entries changed since the blob was last
+/// written. A night's changes go into the delta — one row a bucket — until it holds
+/// <see cref="DeltaLimit"/> entries; the write after that folds the delta into the blob. (Without
+/// the delta, 1 % of a million meetings changed rewrote the whole index every night.)
+/// Before bucket blobs the folded entries were 64 table rows per bucket ("packs", keyed
+/// <see cref="PackOf"/>), and before packs one row per meeting; buckets still holding either are
+/// read as they are and moved into their blob on their next write.
 /// </summary>
 public static class MeetingIndex
 {
@@ -113,62 +143,124 @@ public static class MeetingIndex
 
     public static bool IsDelta(TableEntity row) => row.RowKey == DeltaRowKey;
 
-    /// <summary>One meeting's entry, with point reads of its bucket's delta, then its pack (or of its own row, from before packs).</summary>
-    public static async Task<MeetingIndexEntry?> FindAsync(TableClient index, string meetingId, CancellationToken cancellationToken)
+    /// <summary>
+    /// One meeting's entry: a point read of its bucket's delta, then its bucket's blob (then, for a
+    /// bucket not yet moved, its pack's row or its own row from before packs).
+    /// </summary>
+    public static async Task<MeetingIndexEntry?> FindAsync(IndexStorage index, string meetingId, CancellationToken cancellationToken)
     {
         var bucket = BucketOf(meetingId);
-        var delta = await index.GetEntityIfExistsAsync<TableEntity>(bucket, DeltaRowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var delta = await index.Table.GetEntityIfExistsAsync<TableEntity>(bucket, DeltaRowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (delta.HasValue && EntriesOf(delta.Value!).FirstOrDefault(e => e.MeetingId == meetingId) is { } changed)
         {
             return changed;
         }
 
-        var pack = await index.GetEntityIfExistsAsync<TableEntity>(bucket, PackOf(meetingId), cancellationToken: cancellationToken).ConfigureAwait(false);
+        var (blob, _) = await ReadBlobAsync(index, bucket, cancellationToken).ConfigureAwait(false);
+        if (blob is not null)
+        {
+            var entries = new IndexEntries(new TextPool());
+            using (var packed = OpenBlob(blob))
+            {
+                entries.AddPacked(packed);
+            }
+
+            if (entries.Find(meetingId) is var at and >= 0)
+            {
+                return entries.Entry(at);
+            }
+        }
+
+        var pack = await index.Table.GetEntityIfExistsAsync<TableEntity>(bucket, PackOf(meetingId), cancellationToken: cancellationToken).ConfigureAwait(false);
         if (pack.HasValue && EntriesOf(pack.Value!).FirstOrDefault(e => e.MeetingId == meetingId) is { } entry)
         {
             return entry;
         }
 
-        var own = await index.GetEntityIfExistsAsync<TableEntity>(bucket, meetingId, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var own = await index.Table.GetEntityIfExistsAsync<TableEntity>(bucket, meetingId, cancellationToken: cancellationToken).ConfigureAwait(false);
         return own.HasValue && !IsPack(own.Value!) ? EntriesOf(own.Value!)[0] : null;
     }
 
-    /// <summary>Every row of a bucket: its delta, packs and rows from before packs.</summary>
-    public static Task<List<TableEntity>> ReadBucketAsync(TableClient index, string bucket, CancellationToken cancellationToken) =>
-        TablePartition.ReadAsync(index, bucket, cancellationToken);
+    /// <summary>A bucket whole: its table rows and its blob, read at once.</summary>
+    public static async Task<IndexBucket> ReadBucketAsync(IndexStorage index, string bucket, CancellationToken cancellationToken)
+    {
+        var rows = TablePartition.ReadAsync(index.Table, bucket, cancellationToken);
+        var (blob, etag) = await ReadBlobAsync(index, bucket, cancellationToken).ConfigureAwait(false);
+        return new IndexBucket(bucket, await rows.ConfigureAwait(false), blob, etag);
+    }
 
     /// <summary>
-    /// Which of a bucket's rows says what about a meeting: the delta (newest), then the packs, then
-    /// rows from before packs (oldest). Readers take a meeting's entry from the first row that holds it.
+    /// Adds a bucket's entries to <paramref name="entries"/>, newest first — the delta, the blob,
+    /// packs from before blobs, rows from before packs: the first entry of a meeting stands.
     /// </summary>
-    public static int Precedence(TableEntity row) => IsDelta(row) ? 0 : IsPack(row) ? 1 : 2;
+    internal static void AddEntries(IndexBucket bucket, IndexEntries entries)
+    {
+        if (bucket.Delta is { } delta)
+        {
+            AddEntries(delta, entries);
+        }
+
+        if (bucket.Blob is { } blob)
+        {
+            using var pack = OpenBlob(blob);
+            entries.AddPacked(pack);
+        }
+
+        foreach (var row in bucket.Rows.Where(r => !IsDelta(r)).OrderBy(r => IsPack(r) ? 0 : 1))
+        {
+            AddEntries(row, entries);
+        }
+    }
+
+    /// <summary>Every entry of a bucket, each meeting's newest (see <see cref="AddEntries(IndexBucket, IndexEntries)"/>), in no particular order.</summary>
+    public static IReadOnlyList<MeetingIndexEntry> EntriesOf(IndexBucket bucket)
+    {
+        var entries = new IndexEntries(new TextPool());
+        AddEntries(bucket, entries);
+        return entries.ToArray();
+    }
+
+    private static async Task<(BinaryData? Blob, ETag? ETag)> ReadBlobAsync(IndexStorage index, string bucket, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var download = await index.BlobOf(bucket).DownloadContentAsync(cancellationToken).ConfigureAwait(false);
+            return (download.Value.Content, download.Value.Details.ETag);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return (null, null);
+        }
+    }
+
+    private static GZipStream OpenBlob(BinaryData blob) => new(blob.ToStream(), CompressionMode.Decompress);
 
     /// <summary>
-    /// Writes changed entries: reads the bucket (or only its delta), and writes the delta with them (when it stays
-    /// within <see cref="DeltaLimit"/>) or folds the delta and them into the packs, each row only
-    /// if nobody wrote it since it was read (retrying the bucket when someone did). Rows from before
-    /// packs are folded into their packs and deleted.
+    /// Writes changed entries: reads the bucket's delta (or, when it may hold rows from before
+    /// blobs, the whole bucket), and writes the delta with them (when it stays within
+    /// <see cref="DeltaLimit"/>) or folds the delta and them into the bucket's blob — the blob only
+    /// if nobody wrote it since it was read, then the delta and any rows from before blobs deleted
+    /// (the delta only if unchanged since read), retrying the bucket when someone wrote it meanwhile.
     /// </summary>
-    /// <param name="rowsFromBeforePacks">False when the caller read the bucket and found none: then the delta alone is read, unless it has to be folded.</param>
-    public static async Task WriteAsync(TableClient index, string bucket, IReadOnlyCollection<MeetingIndexEntry> changed, CancellationToken cancellationToken, bool rowsFromBeforePacks = true)
+    /// <param name="rowsFromBefore">False when the caller read the bucket and found no rows from before blobs: then the delta alone is read, unless it has to be folded.</param>
+    public static async Task WriteAsync(IndexStorage index, string bucket, IReadOnlyCollection<MeetingIndexEntry> changed, CancellationToken cancellationToken, bool rowsFromBefore = true)
     {
         for (var attempt = 1; ; attempt++)
         {
-            var rows = rowsFromBeforePacks ? await ReadBucketAsync(index, bucket, cancellationToken).ConfigureAwait(false) : null;
-            var delta = rows is null
-                ? (await index.GetEntityIfExistsAsync<TableEntity>(bucket, DeltaRowKey, cancellationToken: cancellationToken).ConfigureAwait(false)) is { HasValue: true } found ? found.Value : null
-                : rows.FirstOrDefault(IsDelta);
-            var legacy = rows?.Where(r => !IsPack(r)).ToArray() ?? [];
-            if (changed.Count == 0 && legacy.Length == 0)
+            var whole = rowsFromBefore ? await ReadBucketAsync(index, bucket, cancellationToken).ConfigureAwait(false) : null;
+            var delta = whole is null
+                ? (await index.Table.GetEntityIfExistsAsync<TableEntity>(bucket, DeltaRowKey, cancellationToken: cancellationToken).ConfigureAwait(false)) is { HasValue: true } found ? found.Value : null
+                : whole.Delta;
+            if (changed.Count == 0 && whole?.HasRowsFromBefore != true)
             {
                 return;
             }
 
             var pending = Pending(delta, changed);
-            if (legacy.Length == 0 && pending.Count <= DeltaLimit)
+            if (whole?.HasRowsFromBefore != true && pending.Count <= DeltaLimit)
             {
                 var row = ToPack(bucket, DeltaRowKey, pending.Values);
-                if (await TrySubmitAsync(index, [delta is null ? new TableTransactionAction(TableTransactionActionType.Add, row) : new TableTransactionAction(TableTransactionActionType.UpdateReplace, row, delta.ETag)], attempt, cancellationToken).ConfigureAwait(false))
+                if (await TrySubmitAsync(index.Table, [delta is null ? new TableTransactionAction(TableTransactionActionType.Add, row) : new TableTransactionAction(TableTransactionActionType.UpdateReplace, row, delta.ETag)], attempt, cancellationToken).ConfigureAwait(false))
                 {
                     return;
                 }
@@ -176,59 +268,57 @@ public static class MeetingIndex
                 continue;
             }
 
-            if (rows is null)
+            if (whole is null)
             {
-                // Folding needs the packs: read the whole bucket (and the delta with it, as it is now).
-                rows = await ReadBucketAsync(index, bucket, cancellationToken).ConfigureAwait(false);
-                delta = rows.FirstOrDefault(IsDelta);
-                legacy = [.. rows.Where(r => !IsPack(r))];
+                // Folding needs the blob: read the whole bucket (and the delta with it, as it is now).
+                whole = await ReadBucketAsync(index, bucket, cancellationToken).ConfigureAwait(false);
+                delta = whole.Delta;
                 pending = Pending(delta, changed);
             }
 
-            var packs = rows.Where(r => IsPack(r) && !IsDelta(r)).ToDictionary(r => r.RowKey, StringComparer.Ordinal);
-
-            // Only the packs that change are decoded (a night with few changes touches a few per bucket).
-            var contents = new Dictionary<string, Dictionary<string, MeetingIndexEntry>>(StringComparer.Ordinal);
-            var dirty = new HashSet<string>(StringComparer.Ordinal);
-            void Put(MeetingIndexEntry entry, bool replace)
-            {
-                var pack = PackOf(entry.MeetingId);
-                if (!contents.TryGetValue(pack, out var entries))
-                {
-                    contents[pack] = entries = packs.TryGetValue(pack, out var stored)
-                        ? EntriesOf(stored).ToDictionary(e => e.MeetingId, StringComparer.Ordinal)
-                        : new Dictionary<string, MeetingIndexEntry>(StringComparer.Ordinal);
-                }
-
-                if (replace || !entries.ContainsKey(entry.MeetingId))
-                {
-                    entries[entry.MeetingId] = entry;
-                }
-
-                dirty.Add(pack);
-            }
-
-            foreach (var row in legacy)
-            {
-                Put(EntriesOf(row)[0], replace: false);
-            }
-
+            // The blob with everything: what the bucket holds, the changes over it.
+            var entries = EntriesOf(whole with { Rows = [.. whole.Rows.Where(r => !IsDelta(r))] }).ToDictionary(e => e.MeetingId, StringComparer.Ordinal);
             foreach (var entry in pending.Values)
             {
-                Put(entry, replace: true);
+                entries[entry.MeetingId] = entry;
             }
 
-            // The delta goes last: should the batch be cut in several, it only ever repeats what the packs already say.
-            var actions = dirty.Select(pack => packs.TryGetValue(pack, out var read)
-                    ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, ToPack(bucket, pack, contents[pack].Values), read.ETag)
-                    : new TableTransactionAction(TableTransactionActionType.Add, ToPack(bucket, pack, contents[pack].Values)))
-                .Concat(legacy.Select(row => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(bucket, row.RowKey), ETag.All)))
+            if (!await TryWriteBlobAsync(index, bucket, whole.BlobETag, [.. entries.Values.OrderBy(e => e.MeetingId, StringComparer.Ordinal)], attempt, cancellationToken).ConfigureAwait(false))
+            {
+                continue;
+            }
+
+            // Then the rows it folded in. Should this fail, they only repeat what the blob says (the delta over it newer or equal).
+            var folded = whole.Rows.Where(r => !IsDelta(r)).Select(r => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(bucket, r.RowKey), ETag.All))
                 .Concat(delta is null ? [] : [new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(bucket, DeltaRowKey), delta.ETag)])
                 .ToList();
-            if (await TrySubmitAsync(index, actions, attempt, cancellationToken).ConfigureAwait(false))
+            if (folded.Count == 0 || await TrySubmitAsync(index.Table, folded, attempt, cancellationToken).ConfigureAwait(false))
             {
                 return;
             }
+        }
+    }
+
+    /// <summary>False when another ingestion wrote the bucket's blob since it was read (the caller reads it again and merges again).</summary>
+    private static async Task<bool> TryWriteBlobAsync(IndexStorage index, string bucket, ETag? read, IReadOnlyList<MeetingIndexEntry> entries, int attempt, CancellationToken cancellationToken)
+    {
+        var blocks = GzipJson.Compress((Stream stream) => IndexPackLayout.Write(stream, entries));
+        using var content = new MemoryStream(blocks.Sum(b => b.Length));
+        foreach (var block in blocks)
+        {
+            content.Write(block);
+        }
+
+        content.Position = 0;
+        var conditions = read is { } etag ? new BlobRequestConditions { IfMatch = etag } : new BlobRequestConditions { IfNoneMatch = ETag.All };
+        try
+        {
+            await index.BlobOf(bucket).UploadAsync(content, new BlobUploadOptions { Conditions = conditions }, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status is 409 or 412 && attempt < 5)
+        {
+            return false;
         }
     }
 

@@ -16,7 +16,7 @@ public sealed class StorageInitializer(BlobServiceClient blobs, QueueServiceClie
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        foreach (var container in new[] { Bindings.ExportsContainer, Bindings.ReportsContainer, Bindings.ConfigContainer, Bindings.ConfigReportsContainer })
+        foreach (var container in new[] { Bindings.ExportsContainer, Bindings.ReportsContainer, Bindings.ConfigContainer, Bindings.ConfigReportsContainer, Bindings.IndexContainer })
         {
             await blobs.GetBlobContainerClient(container).CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         }
