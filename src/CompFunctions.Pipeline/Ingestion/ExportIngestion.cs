@@ -449,6 +449,8 @@ public sealed class ExportIngestion(
     /// </summary>
     private sealed class IndexReads(ExportIngestion owner, CancellationToken cancellationToken)
     {
+        // Every bucket's delta (and which buckets still hold rows from before blobs) in one go, before any bucket's blob is wanted.
+        private readonly Task<IndexTableRows> _table = MeetingIndex.ReadTableAsync(owner._index.Table, cancellationToken);
         private readonly Queue<Task<(IndexEntries Entries, bool HasUnpacked)>> _reading = new();
         private readonly System.Collections.Concurrent.ConcurrentBag<IndexEntries> _spare = [];
         private readonly TextPool _pool = new();
@@ -460,7 +462,7 @@ public sealed class ExportIngestion(
             while (_reading.Count < IndexReadAhead && _next < MeetingIndex.Buckets)
             {
                 var entries = _spare.TryTake(out var spare) ? spare : new IndexEntries(_pool);
-                _reading.Enqueue(owner.ReadIndexBucketAsync(MeetingIndex.BucketName(_next++), entries, cancellationToken));
+                _reading.Enqueue(owner.ReadIndexBucketAsync(MeetingIndex.BucketName(_next++), _table, entries, cancellationToken));
             }
         }
 
@@ -476,13 +478,13 @@ public sealed class ExportIngestion(
         public void Done(IndexEntries entries) => _spare.Add(entries);
 
         /// <summary>Waits for the reads in flight, whatever their outcome (for a failing ingestion).</summary>
-        public Task SettleAsync() => WhenSettledAsync(_reading);
+        public Task SettleAsync() => WhenSettledAsync([_table, .. _reading]);
     }
 
     /// <summary>A bucket's entries, read into <paramref name="entries"/> (emptied first), and whether it still holds rows from before bucket blobs (then it is rewritten even if nothing changed).</summary>
-    private async Task<(IndexEntries Entries, bool HasUnpacked)> ReadIndexBucketAsync(string bucket, IndexEntries entries, CancellationToken cancellationToken)
+    private async Task<(IndexEntries Entries, bool HasUnpacked)> ReadIndexBucketAsync(string bucket, Task<IndexTableRows> table, IndexEntries entries, CancellationToken cancellationToken)
     {
-        var read = await MeetingIndex.ReadBucketAsync(_index, bucket, cancellationToken).ConfigureAwait(false);
+        var read = await MeetingIndex.ReadBucketAsync(_index, bucket, await table.ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
         entries.Clear();
         MeetingIndex.AddEntries(read, entries);
         return (entries, read.HasRowsFromBefore);

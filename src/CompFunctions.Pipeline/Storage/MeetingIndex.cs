@@ -26,6 +26,9 @@ public sealed record IndexStorage(TableClient Table, BlobContainerClient Buckets
     public BlobClient BlobOf(string bucket) => Buckets.GetBlobClient(bucket + ".bin");
 }
 
+/// <summary>The index table's rows for every bucket: each bucket's delta, and the buckets that still hold rows from before blobs.</summary>
+public sealed record IndexTableRows(IReadOnlyDictionary<string, TableEntity> Deltas, IReadOnlySet<string> HoldRowsFromBefore);
+
 /// <summary>
 /// One bucket as read: its table rows (the delta; packs and per-meeting rows written before
 /// buckets were blobs) and its blob — every entry folded so far, gzipped in
@@ -182,11 +185,43 @@ public static class MeetingIndex
     }
 
     /// <summary>A bucket whole: its table rows and its blob, read at once.</summary>
-    public static async Task<IndexBucket> ReadBucketAsync(IndexStorage index, string bucket, CancellationToken cancellationToken)
+    public static Task<IndexBucket> ReadBucketAsync(IndexStorage index, string bucket, CancellationToken cancellationToken) =>
+        ReadBucketAsync(index, bucket, null, cancellationToken);
+
+    /// <summary>
+    /// A bucket whole, its table rows taken from <paramref name="table"/> (read for every bucket at
+    /// once, <see cref="ReadTableAsync"/>) unless it holds rows from before blobs: then its partition is read.
+    /// </summary>
+    public static async Task<IndexBucket> ReadBucketAsync(IndexStorage index, string bucket, IndexTableRows? table, CancellationToken cancellationToken)
     {
-        var rows = TablePartition.ReadAsync(index.Table, bucket, cancellationToken);
+        var rows = table is not null && !table.HoldRowsFromBefore.Contains(bucket)
+            ? Task.FromResult<List<TableEntity>>(table.Deltas.TryGetValue(bucket, out var delta) ? [delta] : [])
+            : TablePartition.ReadAsync(index.Table, bucket, cancellationToken);
         var (blob, etag) = await ReadBlobAsync(index, bucket, cancellationToken).ConfigureAwait(false);
         return new IndexBucket(bucket, await rows.ConfigureAwait(false), blob, etag);
+    }
+
+    /// <summary>
+    /// What the index table holds for every bucket, in two queries whatever the number of buckets:
+    /// the delta rows, and (keys only) which buckets still hold rows from before blobs. Once every
+    /// bucket is a blob the table holds the deltas alone, so a night reads the index in these two
+    /// requests and a blob per bucket instead of a query per bucket as well.
+    /// </summary>
+    public static async Task<IndexTableRows> ReadTableAsync(TableClient table, CancellationToken cancellationToken)
+    {
+        var deltas = new Dictionary<string, TableEntity>(StringComparer.Ordinal);
+        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey eq {DeltaRowKey}"), cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            deltas[row.PartitionKey] = row;
+        }
+
+        var before = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey ne {DeltaRowKey}"), select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            before.Add(row.PartitionKey);
+        }
+
+        return new IndexTableRows(deltas, before);
     }
 
     /// <summary>
