@@ -164,6 +164,49 @@ public sealed class CriterionTests
     }
 
     [Fact]
+    public void Meetings_with_the_same_value_share_one_outcome_and_its_sentence_and_other_values_get_their_own()
+    {
+        var criteria = new Criterion[]
+        {
+            new LeadScoreCriterion(["A"]), new EmployeeCountCriterion(50), new IndustryCriterion(In: ["Software"]),
+            new ContactTitleCriterion(Keywords: ["vp sales"]), new SegmentCriterion(["ENT"]), new SourceCriterion(["outbound"]),
+        };
+        var first = MeetingBuilder.Qualified("M-1") with { ContactTitle = "VP Sales", Segment = "ENT", Source = LeadSource.Outbound };
+        var second = first with { MeetingId = "M-2", Industry = new string("Software".AsSpan()), ContactTitle = new string("VP Sales".AsSpan()) };
+        var other = first with { LeadScore = LeadScore.C, EmployeeCount = 10, Industry = "Retail", ContactTitle = "Intern", Segment = "SMB", Source = LeadSource.Inbound };
+        var missing = first with { LeadScore = null, EmployeeCount = null, Industry = null, ContactTitle = null, Segment = null, Source = null };
+
+        foreach (var criterion in criteria)
+        {
+            var (a, b, c) = (criterion.Evaluate(first), criterion.Evaluate(second), criterion.Evaluate(other));
+            Assert.Same(a, b);
+            Assert.True(a.Passed, a.Explanation);
+            Assert.False(c.Passed, c.Explanation);
+            Assert.NotEqual(a.Explanation, c.Explanation);
+            Assert.Same(criterion.Evaluate(missing), criterion.Evaluate(missing));
+            Assert.Contains("not given", criterion.Evaluate(missing).Explanation, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void A_criterion_copied_with_other_parts_judges_by_its_own_parts_not_by_the_outcomes_the_original_remembered()
+    {
+        var strict = new EmployeeCountCriterion(50);
+        var meeting = MeetingBuilder.Qualified() with { EmployeeCount = 40, Industry = "Retail" };
+        Assert.False(strict.Evaluate(meeting).Passed);
+        var industry = new IndustryCriterion(In: ["Software"]);
+        Assert.True(industry.Evaluate(meeting with { Industry = "Software" }).Required);
+
+        var loose = strict with { Min = 10 };
+        var optional = industry with { Required = false };
+
+        Assert.True(loose.Evaluate(meeting).Passed);
+        Assert.Equal("at least 10", loose.Evaluate(meeting).Expected);
+        Assert.False(optional.Evaluate(meeting with { Industry = "Software" }).Required);
+        Assert.False(strict.Evaluate(meeting).Passed);
+    }
+
+    [Fact]
     public void An_optional_criterion_is_shown_but_does_not_block_the_icp_path()
     {
         var path = new IcpPath([new LeadScoreCriterion(["A"]), new ContactTitleCriterion(Keywords: ["cfo"]) { Required = false }]);

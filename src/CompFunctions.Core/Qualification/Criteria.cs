@@ -69,18 +69,36 @@ public abstract record Criterion
         }
     }
 
-    /// <summary>The outcome of a criterion that wants a value out of a list: missing, allowed or not (the value as reasons show it).</summary>
-    private protected CriterionOutcome OneOf(OneOfWords words, ValueList allowed, string? shown)
+    /// <summary>
+    /// The outcome of a criterion that wants a value out of a list: missing, allowed or not (the
+    /// value as reasons show it), remembered by value (see <see cref="Outcomes{TValue}"/>).
+    /// </summary>
+    private protected CriterionOutcome OneOf(OneOfWords words, OneOfList list, string? shown)
     {
-        var wanted = allowed.Joined;
         if (shown is null)
         {
-            return Fail(words.Missing, "", wanted, LazyText.Of((words.What, wanted), static p => $"{p.What} not given (needs {p.wanted})"));
+            return list.Outcomes.Missing((Criterion: this, words, list.Allowed), static p =>
+            {
+                var wanted = p.Allowed.Joined;
+                return p.Criterion.Fail(p.words.Missing, "", wanted, LazyText.Of((p.words.What, wanted), static w => $"{w.What} not given (needs {w.wanted})"));
+            });
         }
 
-        return allowed.Contains(shown)
-            ? Pass(words.Allowed, shown, wanted, LazyText.Of((words.What, shown, wanted), static p => $"{p.What} {p.shown} is {p.wanted}"))
-            : Fail(words.NotAllowed, shown, wanted, LazyText.Of((words.What, shown, wanted), static p => $"{p.What} {p.shown} (needs {p.wanted})"));
+        return list.Outcomes.Of((Criterion: this, words, list.Allowed), shown, static (p, shown) =>
+        {
+            var wanted = p.Allowed.Joined;
+            return p.Allowed.Contains(shown)
+                ? p.Criterion.Pass(p.words.Allowed, shown, wanted, LazyText.Of((p.words.What, shown, wanted), static w => $"{w.What} {w.shown} is {w.wanted}"))
+                : p.Criterion.Fail(p.words.NotAllowed, shown, wanted, LazyText.Of((p.words.What, shown, wanted), static w => $"{w.What} {w.shown} (needs {w.wanted})"));
+        });
+    }
+
+    /// <summary>A list criterion's allowed values and the outcomes it gave, by value.</summary>
+    private protected sealed class OneOfList(IReadOnlyList<string> allowed, string separator)
+    {
+        public ValueList Allowed { get; } = new(allowed, separator);
+
+        public Outcomes<string> Outcomes { get; } = new(StringComparer.Ordinal);
     }
 
     /// <summary>What a list criterion calls its value in reasons, and its three reason codes.</summary>
@@ -96,6 +114,48 @@ public abstract record Criterion
         /// <summary>True when <paramref name="value"/> is in the list, compared normalized.</summary>
         public bool Contains(string value) => Normalized.IsOneOf(value, _normalized);
     }
+
+    /// <summary>
+    /// A criterion's outcomes by the value it looked at. A value criterion's outcome (pass or fail,
+    /// code, what it saw and wanted, its sentence) depends on nothing but the criterion and that
+    /// value, and an export repeats few values (grades, segments, industries, a few hundred titles,
+    /// a few thousand employee counts), so each value's outcome is made once and shared by every
+    /// meeting that has it; its sentence is formatted once, when first read. Sentences of value
+    /// criteria hold no culture-dependent formatting, so sharing them across evaluations is safe.
+    /// Up to <see cref="Remembered"/> values are kept; other values are judged each time, and a
+    /// judgement that throws (a pattern that timed out) is not kept.
+    /// </summary>
+    private protected sealed class Outcomes<TValue>(IEqualityComparer<TValue>? comparer = null)
+        where TValue : notnull
+    {
+        public const int Remembered = 10_000;
+
+        private readonly ConcurrentDictionary<TValue, CriterionOutcome> _byValue = new(comparer);
+        private CriterionOutcome? _missing;
+        private int _count;
+
+        /// <summary>The outcome for a meeting without the value (made once).</summary>
+        public CriterionOutcome Missing<TCriterion>(TCriterion criterion, Func<TCriterion, CriterionOutcome> judge) =>
+            _missing ??= judge(criterion);
+
+        /// <summary>The outcome for <paramref name="value"/>, judged the first time it is seen.</summary>
+        /// <param name="judge">A static lambda, so that asking costs no allocation.</param>
+        public CriterionOutcome Of<TCriterion>(TCriterion criterion, TValue value, Func<TCriterion, TValue, CriterionOutcome> judge)
+        {
+            if (_byValue.TryGetValue(value, out var known))
+            {
+                return known;
+            }
+
+            var outcome = judge(criterion, value);
+            if (Volatile.Read(ref _count) < Remembered && _byValue.TryAdd(value, outcome))
+            {
+                Interlocked.Increment(ref _count);
+            }
+
+            return outcome;
+        }
+    }
 }
 
 /// <summary>Passes when the predictive lead score grade is one of <see cref="Allowed"/>.</summary>
@@ -103,12 +163,12 @@ public sealed record LeadScoreCriterion(IReadOnlyList<string> Allowed) : Criteri
 {
     private static readonly OneOfWords Words = new("lead score", "LEAD_SCORE_MISSING", "LEAD_SCORE_ALLOWED", "LEAD_SCORE_NOT_ALLOWED");
 
-    private readonly Derived<LeadScoreCriterion, ValueList> _allowed = new();
+    private readonly Derived<LeadScoreCriterion, OneOfList> _allowed = new();
 
     protected override string Type => "lead_score";
 
     public override CriterionOutcome Evaluate(Meeting meeting) =>
-        OneOf(Words, _allowed.For(this, static c => new ValueList(c.Allowed, " or ")), meeting.LeadScore?.ToGradeText());
+        OneOf(Words, _allowed.For(this, static c => new OneOfList(c.Allowed, " or ")), meeting.LeadScore?.ToGradeText());
 
     public override IEnumerable<string> Validate() =>
         ValidateList("allowed", Allowed, g => MeetingEnumText.TryParseLeadScore(g, out _), "A, B, C, D");
@@ -117,13 +177,11 @@ public sealed record LeadScoreCriterion(IReadOnlyList<string> Allowed) : Criteri
 /// <summary>Passes when the account has at least <see cref="Min"/> and at most <see cref="Max"/> employees (each optional).</summary>
 public sealed record EmployeeCountCriterion(int? Min = null, int? Max = null) : Criterion
 {
-    private readonly Derived<EmployeeCountCriterion, string> _range = new();
+    private readonly Derived<EmployeeCountCriterion, Outcomes<int>> _outcomes = new();
 
     protected override string Type => "employee_count";
 
-    private string Range => _range.For(this, static c => c.RangeText);
-
-    private string RangeText => (Min, Max) switch
+    private string Range => (Min, Max) switch
     {
         ({ } min, { } max) => $"{Count(min)}–{Count(max)}",
         ({ } min, null) => $"at least {Count(min)}",
@@ -135,16 +193,23 @@ public sealed record EmployeeCountCriterion(int? Min = null, int? Max = null) : 
 
     public override CriterionOutcome Evaluate(Meeting meeting)
     {
-        var range = Range;
+        var outcomes = _outcomes.For(this, static _ => new Outcomes<int>());
         if (meeting.EmployeeCount is not { } count)
         {
-            return Fail("EMPLOYEE_COUNT_MISSING", "", range, LazyText.Of(range, static r => $"employee count not given (needs {r})"));
+            return outcomes.Missing(this, static c =>
+            {
+                var range = c.Range;
+                return c.Fail("EMPLOYEE_COUNT_MISSING", "", range, LazyText.Of(range, static r => $"employee count not given (needs {r})"));
+            });
         }
 
-        var shown = count.ToString("N0", CultureInfo.InvariantCulture);
-        return count >= (Min ?? 0) && count <= (Max ?? int.MaxValue)
-            ? Pass("EMPLOYEE_COUNT_IN_RANGE", shown, range, LazyText.Of((shown, range), static p => $"{p.shown} employees is {p.range}"))
-            : Fail("EMPLOYEE_COUNT_OUT_OF_RANGE", shown, range, LazyText.Of((shown, range), static p => $"{p.shown} employees (needs {p.range})"));
+        return outcomes.Of(this, count, static (c, count) =>
+        {
+            var (range, shown) = (c.Range, Count(count));
+            return count >= (c.Min ?? 0) && count <= (c.Max ?? int.MaxValue)
+                ? c.Pass("EMPLOYEE_COUNT_IN_RANGE", shown, range, LazyText.Of((shown, range), static p => $"{p.shown} employees is {p.range}"))
+                : c.Fail("EMPLOYEE_COUNT_OUT_OF_RANGE", shown, range, LazyText.Of((shown, range), static p => $"{p.shown} employees (needs {p.range})"));
+        });
     }
 
     public override IEnumerable<string> Validate()
@@ -169,30 +234,28 @@ public sealed record EmployeeCountCriterion(int? Min = null, int? Max = null) : 
 /// <summary>Passes when the industry is in <see cref="In"/>, or not in <see cref="NotIn"/> (one of the two).</summary>
 public sealed record IndustryCriterion(IReadOnlyList<string>? In = null, IReadOnlyList<string>? NotIn = null) : Criterion
 {
-    private readonly Derived<IndustryCriterion, (ValueList List, string Expected)> _list = new();
+    private readonly Derived<IndustryCriterion, (ValueList List, string Expected, Outcomes<string> Outcomes)> _list = new();
 
     protected override string Type => "industry";
 
     public override CriterionOutcome Evaluate(Meeting meeting)
     {
-        var (list, expected) = _list.For(this, static c => c.In is not null
-            ? (new ValueList(c.In, ", "), $"one of {string.Join(", ", c.In)}")
-            : (new ValueList(c.NotIn!, ", "), $"none of {string.Join(", ", c.NotIn!)}"));
+        var judged = _list.For(this, static c => c.In is not null
+            ? (new ValueList(c.In, ", "), $"one of {string.Join(", ", c.In)}", new Outcomes<string>(StringComparer.Ordinal))
+            : (new ValueList(c.NotIn!, ", "), $"none of {string.Join(", ", c.NotIn!)}", new Outcomes<string>(StringComparer.Ordinal)));
         if (meeting.Industry is not { } industry)
         {
-            return Fail("INDUSTRY_MISSING", "", expected, LazyText.Of(expected, static e => $"industry not given (needs {e})"));
+            return judged.Outcomes.Missing((Criterion: this, judged.Expected), static p =>
+                p.Criterion.Fail("INDUSTRY_MISSING", "", p.Expected, LazyText.Of(p.Expected, static e => $"industry not given (needs {e})")));
         }
 
-        if (In is not null)
+        return judged.Outcomes.Of((Criterion: this, judged.List, judged.Expected), industry, static (p, industry) => (p.Criterion.In is not null, p.List.Contains(industry)) switch
         {
-            return list.Contains(industry)
-                ? Pass("INDUSTRY_IN_LIST", industry, expected, LazyText.Of(industry, static i => $"industry {i} is in the list"))
-                : Fail("INDUSTRY_NOT_IN_LIST", industry, expected, LazyText.Of((industry, list), static p => $"industry {p.industry} is not in the list ({p.list.Joined})"));
-        }
-
-        return list.Contains(industry)
-            ? Fail("INDUSTRY_EXCLUDED", industry, expected, LazyText.Of(industry, static i => $"industry {i} is excluded"))
-            : Pass("INDUSTRY_NOT_EXCLUDED", industry, expected, LazyText.Of(industry, static i => $"industry {i} is not excluded"));
+            (true, true) => p.Criterion.Pass("INDUSTRY_IN_LIST", industry, p.Expected, LazyText.Of(industry, static i => $"industry {i} is in the list")),
+            (true, false) => p.Criterion.Fail("INDUSTRY_NOT_IN_LIST", industry, p.Expected, LazyText.Of((industry, p.List), static q => $"industry {q.industry} is not in the list ({q.List.Joined})")),
+            (false, true) => p.Criterion.Fail("INDUSTRY_EXCLUDED", industry, p.Expected, LazyText.Of(industry, static i => $"industry {i} is excluded")),
+            (false, false) => p.Criterion.Pass("INDUSTRY_NOT_EXCLUDED", industry, p.Expected, LazyText.Of(industry, static i => $"industry {i} is not excluded")),
+        });
     }
 
     public override IEnumerable<string> Validate() =>
@@ -219,48 +282,31 @@ public sealed record ContactTitleCriterion(IReadOnlyList<string>? Keywords = nul
         var persona = _persona.For(this, static c => new Persona(c.Keywords ?? [], c.Patterns ?? []));
         if (meeting.ContactTitle is not { } title)
         {
-            return Fail("CONTACT_TITLE_MISSING", "", persona.Expected, NotGiven);
+            return persona.Outcomes.Missing((Criterion: this, persona), static p => p.Criterion.Fail("CONTACT_TITLE_MISSING", "", p.persona.Expected, NotGiven));
         }
 
-        var matched = persona.Match(title);
-        return matched is not null
-            ? Pass("CONTACT_TITLE_PERSONA", title, persona.Expected, LazyText.Of((title, matched), static p => $"contact title \"{p.title}\" matches the persona \"{p.matched}\""))
-            : Fail("CONTACT_TITLE_NOT_PERSONA", title, persona.Expected, LazyText.Of(title, static t => $"contact title \"{t}\" is not a target persona"));
+        return persona.Outcomes.Of((Criterion: this, persona), title, static (p, title) => p.persona.Match(title) is { } matched
+            ? p.Criterion.Pass("CONTACT_TITLE_PERSONA", title, p.persona.Expected, LazyText.Of((title, matched), static q => $"contact title \"{q.title}\" matches the persona \"{q.matched}\""))
+            : p.Criterion.Fail("CONTACT_TITLE_NOT_PERSONA", title, p.persona.Expected, LazyText.Of(title, static t => $"contact title \"{t}\" is not a target persona")));
     }
 
     /// <summary>
     /// The keywords normalized once and the patterns made once (each when first needed, so a bad
-    /// one fails where it always did). A title's match depends on nothing but the title, and an
-    /// export repeats a few hundred titles over and over, so each title's match is remembered
-    /// (up to <see cref="RememberedTitles"/> titles; a match that timed out is not remembered).
+    /// one fails where it always did). A title's outcome depends on nothing but the title, and an
+    /// export repeats a few hundred titles over and over, so each title's outcome is remembered
+    /// (see <see cref="Criterion.Outcomes{TValue}"/>; a match that timed out is not remembered).
     /// </summary>
     private sealed class Persona(IReadOnlyList<string> keywords, IReadOnlyList<string> patterns)
     {
-        private const int RememberedTitles = 20_000;
-
         private readonly string[] _keywords = keywords.Select(Normalized.Of).ToArray();
         private readonly Regex?[] _patterns = new Regex?[patterns.Count];
-        private readonly ConcurrentDictionary<string, string?> _matches = new(StringComparer.Ordinal);
-        private int _remembered;
 
         public string Expected { get; } = string.Join(" or ", keywords.Select(k => $"\"{k}\"").Concat(patterns.Select(p => $"/{p}/")));
 
+        public Outcomes<string> Outcomes { get; } = new(StringComparer.Ordinal);
+
         /// <summary>The first keyword found as whole words in the normalized title, else the first pattern that matches it, else null.</summary>
-        public string? Match(string title)
-        {
-            if (_matches.TryGetValue(title, out var known))
-            {
-                return known;
-            }
-
-            var matched = MatchNormalized(Normalized.Of(title));
-            if (_remembered < RememberedTitles && _matches.TryAdd(title, matched))
-            {
-                Interlocked.Increment(ref _remembered);
-            }
-
-            return matched;
-        }
+        public string? Match(string title) => MatchNormalized(Normalized.Of(title));
 
         private string? MatchNormalized(string normalizedTitle)
         {
@@ -326,12 +372,12 @@ public sealed record SegmentCriterion(IReadOnlyList<string> Allowed) : Criterion
 {
     private static readonly OneOfWords Words = new("segment", "SEGMENT_MISSING", "SEGMENT_ALLOWED", "SEGMENT_NOT_ALLOWED");
 
-    private readonly Derived<SegmentCriterion, ValueList> _allowed = new();
+    private readonly Derived<SegmentCriterion, OneOfList> _allowed = new();
 
     protected override string Type => "segment";
 
     public override CriterionOutcome Evaluate(Meeting meeting) =>
-        OneOf(Words, _allowed.For(this, static c => new ValueList(c.Allowed, " or ")), meeting.Segment);
+        OneOf(Words, _allowed.For(this, static c => new OneOfList(c.Allowed, " or ")), meeting.Segment);
 
     public override IEnumerable<string> Validate() => ValidateList("allowed", Allowed);
 }
@@ -341,12 +387,12 @@ public sealed record SourceCriterion(IReadOnlyList<string> Allowed) : Criterion
 {
     private static readonly OneOfWords Words = new("source", "SOURCE_MISSING", "SOURCE_ALLOWED", "SOURCE_NOT_ALLOWED");
 
-    private readonly Derived<SourceCriterion, ValueList> _allowed = new();
+    private readonly Derived<SourceCriterion, OneOfList> _allowed = new();
 
     protected override string Type => "source";
 
     public override CriterionOutcome Evaluate(Meeting meeting) =>
-        OneOf(Words, _allowed.For(this, static c => new ValueList(c.Allowed, " or ")), meeting.Source?.ToContractText());
+        OneOf(Words, _allowed.For(this, static c => new OneOfList(c.Allowed, " or ")), meeting.Source?.ToContractText());
 
     public override IEnumerable<string> Validate() =>
         ValidateList("allowed", Allowed, s => MeetingEnumText.TryParseSource(s, out _), "outbound, inbound");
