@@ -30,26 +30,46 @@ public sealed class PeriodEvaluator(PolicySet policies, EvaluationContext contex
     /// <param name="earlier">The SDR's meetings of the period before, which a meeting of this one may duplicate.</param>
     public PeriodEvaluation Evaluate(string sdrId, CompPeriod period, IReadOnlyList<Meeting> meetings, IReadOnlyList<Meeting> earlier)
     {
-        var others = new MeetingSet(earlier.Concat(meetings).ToArray());
+        var others = new MeetingSet(Concatenated(earlier, meetings));
         var exceptionsUsed = 0;
-        var evaluations = new List<(MeetingEvaluation Evaluation, CompPlan? Plan, Assignment? Assignment)>(meetings.Count);
+        var ordered = InBookedOrder(meetings);
+        var results = new MeetingEvaluation[ordered.Length];
+        var plans = new CompPlan?[ordered.Length];
+        List<(CompPlan Plan, Assignment? Assignment)>? ruled = null;
         Priced? priced = null;
-        foreach (var meeting in meetings.OrderBy(m => m.BookedAt).ThenBy(m => m.MeetingId, StringComparer.Ordinal))
+        (DateOnly Day, CompPlan? Plan, Ruleset? Ruleset, Assignment? Assignment, string? Problem) inForce = default;
+        for (var m = 0; m < ordered.Length; m++)
         {
+            var meeting = ordered[m];
             var bookedOn = context.Calendar.LocalDate(meeting.BookedAt);
-            var (plan, ruleset, assignment, problem) = policies.InForceOn(sdrId, bookedOn);
+
+            // Meetings come in booked order, so a day's meetings are together: the versions in force are looked up once a day.
+            if (m == 0 || inForce.Day != bookedOn)
+            {
+                var (inForcePlan, inForceRuleset, inForceAssignment, inForceProblem) = policies.InForceOn(sdrId, bookedOn);
+                inForce = (bookedOn, inForcePlan, inForceRuleset, inForceAssignment, inForceProblem);
+            }
+
+            var (_, plan, ruleset, assignment, problem) = inForce;
             if (problem is not null)
             {
-                evaluations.Add((new MeetingEvaluation(meeting, null, [Unpriced(meeting, plan, problem)]), null, assignment));
+                results[m] = new MeetingEvaluation(meeting, null, [Unpriced(meeting, plan, problem)]);
                 continue;
             }
 
+            // Period rules apply per plan version: a mid-month plan change splits the month by meeting date.
+            plans[m] = plan;
+            if (plan!.PeriodRules is not null && (ruled ??= []).FindIndex(r => r.Plan.Ref == plan.Ref) < 0)
+            {
+                ruled.Add((plan, assignment));
+            }
+
             // Consecutive meetings are nearly always under the same versions: what depends only on them is made once.
-            priced = priced is not null && ReferenceEquals(priced.Plan, plan) && ReferenceEquals(priced.Ruleset, ruleset) ? priced : new Priced(plan!, ruleset!, context, policies.Fx);
+            priced = priced is not null && ReferenceEquals(priced.Plan, plan) && ReferenceEquals(priced.Ruleset, ruleset) ? priced : new Priced(plan, ruleset!, context, policies.Fx);
             var verdict = Judge(meeting, priced, others, ref exceptionsUsed);
             var qualification = QualificationSummary.From(verdict);
             var sharedWith = EarlierMeetingOfSameOpportunity(meeting, others);
-            var lines = new PayoutLine[plan!.Components.Count];
+            var lines = new PayoutLine[plan.Components.Count];
             for (var i = 0; i < lines.Length; i++)
             {
                 var component = plan.Components[i];
@@ -72,20 +92,18 @@ public sealed class PeriodEvaluator(PolicySet policies, EvaluationContext contex
                     Adjusts: null) { ReasonText = outcome.ReasonText, Account = meeting.AccountName, BookedOn = bookedOn };
             }
 
-            evaluations.Add((new MeetingEvaluation(meeting, verdict, lines), plan, assignment));
+            results[m] = new MeetingEvaluation(meeting, verdict, lines);
         }
 
-        // Period rules apply per plan version: a mid-month plan change splits the month by meeting date.
         // A plan version without period rules leaves its lines as they are.
-        var results = evaluations.Select(e => e.Evaluation).ToArray();
         var extra = new List<PayoutLine>();
-        foreach (var group in evaluations.Select((e, i) => (e, i)).Where(x => x.e.Plan?.PeriodRules is not null).GroupBy(x => x.e.Plan!.Ref))
+        foreach (var (plan, assignment) in ruled ?? [])
         {
-            var plan = group.First().e.Plan!;
-            var (applied, periodLines) = PeriodRulesEngine.Apply(plan, group.Select(x => x.e.Evaluation).ToArray(), group.First().e.Assignment, period);
-            foreach (var (evaluation, index) in applied.Zip(group.Select(x => x.i)))
+            var positions = Enumerable.Range(0, ordered.Length).Where(i => plans[i]?.Ref == plan.Ref).ToArray();
+            var (applied, periodLines) = PeriodRulesEngine.Apply(plan, positions.Select(i => results[i]).ToArray(), assignment, period);
+            for (var i = 0; i < positions.Length; i++)
             {
-                results[index] = evaluation;
+                results[positions[i]] = applied[i];
             }
 
             extra.AddRange(periodLines);
@@ -93,6 +111,50 @@ public sealed class PeriodEvaluator(PolicySet policies, EvaluationContext contex
 
         return new PeriodEvaluation(results, extra);
     }
+
+    /// <summary>The meetings of the month before, then the month's.</summary>
+    private static Meeting[] Concatenated(IReadOnlyList<Meeting> earlier, IReadOnlyList<Meeting> meetings)
+    {
+        var all = new Meeting[earlier.Count + meetings.Count];
+        for (var i = 0; i < earlier.Count; i++)
+        {
+            all[i] = earlier[i];
+        }
+
+        for (var i = 0; i < meetings.Count; i++)
+        {
+            all[earlier.Count + i] = meetings[i];
+        }
+
+        return all;
+    }
+
+    /// <summary>
+    /// The meetings by booked time, then id. Equal keys (the same meeting twice) keep the order
+    /// they came in, as a stable sort keeps them; without equal keys the order is the only one.
+    /// </summary>
+    private static Meeting[] InBookedOrder(IReadOnlyList<Meeting> meetings)
+    {
+        var ordered = new Meeting[meetings.Count];
+        for (var i = 0; i < ordered.Length; i++)
+        {
+            ordered[i] = meetings[i];
+        }
+
+        Array.Sort(ordered, BookedOrder);
+        for (var i = 1; i < ordered.Length; i++)
+        {
+            if (BookedOrder(ordered[i - 1], ordered[i]) == 0)
+            {
+                return meetings.OrderBy(m => m.BookedAt).ThenBy(m => m.MeetingId, StringComparer.Ordinal).ToArray();
+            }
+        }
+
+        return ordered;
+    }
+
+    private static readonly Comparison<Meeting> BookedOrder = static (a, b) =>
+        a.BookedAt.CompareTo(b.BookedAt) is var byTime and not 0 ? byTime : string.CompareOrdinal(a.MeetingId, b.MeetingId);
 
     /// <summary>The SDR's first meeting, booked before this one, that carries the same opportunity (an opportunity pays once).</summary>
     private static Meeting? EarlierMeetingOfSameOpportunity(Meeting meeting, IReadOnlyList<Meeting> others)
