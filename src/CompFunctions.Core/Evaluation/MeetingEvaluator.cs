@@ -74,7 +74,7 @@ public sealed class PeriodEvaluator(PolicySet policies, EvaluationContext contex
             {
                 var component = plan.Components[i];
                 var outcome = sharedWith is not null && component is IPaysOnOpportunity
-                    ? new ComponentOutcome(component.Id, priced.Zero, Codes.Just("OPPORTUNITY_PAID_ON_EARLIER_MEETING"), LazyText.Of((meeting.OpportunityId, sharedWith, context), static p =>
+                    ? new ComponentOutcome(component.Id, priced.Pricing.Zero, Codes.Just("OPPORTUNITY_PAID_ON_EARLIER_MEETING"), LazyText.Of((meeting.OpportunityId, sharedWith, context), static p =>
                         $"Opportunity {p.OpportunityId} is paid on {p.sharedWith.MeetingId}, booked {p.context.LocalDateText(p.sharedWith.BookedAt)}: an opportunity pays once"))
                     : component.Evaluate(meeting, verdict, priced.Pricing);
                 lines[i] = new PayoutLine(
@@ -221,8 +221,6 @@ public sealed class PeriodEvaluator(PolicySet policies, EvaluationContext contex
         public DocumentRef RulesetRef { get; } = ruleset.Ref;
 
         public Pricing Pricing { get; } = new(plan.PayCurrency, context, fx);
-
-        public Money.Money Zero { get; } = Money.Money.Zero(plan.PayCurrency).Rounded();
     }
 
     /// <summary>The names of the required criteria that failed, each once, in the order the paths list them.</summary>

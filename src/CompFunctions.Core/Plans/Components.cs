@@ -9,7 +9,11 @@ using CompFunctions.Core.Text;
 namespace CompFunctions.Core.Plans;
 
 /// <summary>What a component needs besides the meeting: the plan's currency, the company settings and the exchange rates.</summary>
-public sealed record Pricing(Money.Currency Currency, EvaluationContext Context, FxTable Fx);
+public sealed record Pricing(Money.Currency Currency, EvaluationContext Context, FxTable Fx)
+{
+    /// <summary>Zero in the plan's currency, rounded as every line is (made once: most lines that pay nothing share it).</summary>
+    public Money.Money Zero { get; } = Money.Money.Zero(Currency).Rounded();
+}
 
 /// <summary>
 /// One component of a compensation plan: a small, immutable piece of the plan document that
@@ -90,7 +94,7 @@ public abstract record PlanComponent
     }
 
     private protected ComponentOutcome Zero(Pricing pricing, LazyText reason, string code) =>
-        new(Id, Money.Money.Zero(pricing.Currency).Rounded(), Codes.Just(code), reason);
+        new(Id, pricing.Zero, Codes.Just(code), reason);
 
     private protected ComponentOutcome Pay(Money.Money amount, LazyText reason, string code) =>
         new(Id, amount.Rounded(), Codes.Just(code), reason);

@@ -24,11 +24,13 @@ public sealed class MeetingSet(IReadOnlyList<Meeting> meetings) : IReadOnlyList<
 
     /// <summary>The meetings whose account name normalizes as <paramref name="accountName"/> does (none for an empty one), in the set's order.</summary>
     public Candidates WithAccount(string? accountName) =>
-        (_byAccount ??= new Chains(meetings, static m => Normalized.IsEmpty(m.AccountName) ? null : m.AccountName, Normalized.Comparer)).Of(accountName);
+        (_byAccount ??= new Chains(meetings, static m => Normalized.IsEmpty(m.AccountName) ? null : m.AccountName, Normalized.Comparer, meetings.Count)).Of(accountName);
 
     /// <summary>The meetings that carry opportunity <paramref name="opportunityId"/>, in the set's order.</summary>
     public Candidates WithOpportunity(string opportunityId) =>
-        (_byOpportunity ??= new Chains(meetings, static m => m.OpportunityId is { Length: > 0 } id ? id : null, StringComparer.Ordinal)).Of(opportunityId);
+        (_byOpportunity ??= new Chains(meetings, OpportunityOf, StringComparer.Ordinal, meetings.Count(m => OpportunityOf(m) is not null))).Of(opportunityId);
+
+    private static readonly Func<Meeting, string?> OpportunityOf = static m => m.OpportunityId is { Length: > 0 } id ? id : null;
 
     /// <summary>Candidates with the same account: the index when <paramref name="others"/> is a <see cref="MeetingSet"/>, else all of them.</summary>
     public static Candidates SameAccount(IReadOnlyList<Meeting> others, string? accountName) =>
@@ -69,10 +71,11 @@ public sealed class MeetingSet(IReadOnlyList<Meeting> meetings) : IReadOnlyList<
         private readonly Dictionary<string, (int First, int Last)> _ends;
         private readonly int[] _next;
 
-        public Chains(IReadOnlyList<Meeting> meetings, Func<Meeting, string?> key, IEqualityComparer<string?> comparer)
+        /// <param name="keys">How many meetings have a key at most (the index is made that large at once).</param>
+        public Chains(IReadOnlyList<Meeting> meetings, Func<Meeting, string?> key, IEqualityComparer<string?> comparer, int keys)
         {
             _meetings = meetings;
-            _ends = new Dictionary<string, (int First, int Last)>(meetings.Count, comparer!);
+            _ends = new Dictionary<string, (int First, int Last)>(keys, comparer!);
             _next = new int[meetings.Count];
             for (var i = 0; i < meetings.Count; i++)
             {

@@ -117,7 +117,7 @@ public static class Normalized
                     into[length++] = ' ';
                 }
 
-                into[length++] = char.ToLowerInvariant(c);
+                into[length++] = (char)(c | 0x20); // lower case for an ASCII letter; a digit already has the bit
                 pendingSpace = false;
             }
             else
