@@ -484,10 +484,9 @@ public sealed class ExportIngestion(
     /// <summary>A bucket's entries, read into <paramref name="entries"/> (emptied first), and whether it still holds rows from before bucket blobs (then it is rewritten even if nothing changed).</summary>
     private async Task<(IndexEntries Entries, bool HasUnpacked)> ReadIndexBucketAsync(string bucket, Task<IndexTableRows> table, IndexEntries entries, CancellationToken cancellationToken)
     {
-        var read = await MeetingIndex.ReadBucketAsync(_index, bucket, await table.ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        var rows = await table.ConfigureAwait(false);
         entries.Clear();
-        MeetingIndex.AddEntries(read, entries);
-        return (entries, read.HasRowsFromBefore);
+        return (entries, await MeetingIndex.AddBucketEntriesAsync(_index, bucket, rows, entries, cancellationToken).ConfigureAwait(false));
     }
 
     private async Task<string> WriteReportAsync(ExportReport report, CancellationToken cancellationToken)
