@@ -27,6 +27,9 @@ public abstract record PlanComponent
 {
     private protected static readonly LazyText NoOpportunityYet = Fixed("No opportunity has been created from this meeting yet");
 
+    /// <summary>The sentences of meetings not held, by status and local day (see <see cref="NotHeldReason"/>).</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(MeetingStatus Status, DateOnly Day), LazyText> NotHeldReasons = new();
+
     /// <summary>The component's id, used in line ids and statements (e.g. <c>meeting_held</c>).</summary>
     public required string Id { get; init; }
 
@@ -58,17 +61,38 @@ public abstract record PlanComponent
             MeetingStatus.Rescheduled => "MEETING_RESCHEDULED",
             _ => "MEETING_NOT_YET_HELD",
         };
-        return Zero(pricing, LazyText.Of((pricing.Context, meeting), static p =>
+        return Zero(pricing, NotHeldReason(meeting.Status, pricing.Context.Calendar.LocalDate(meeting.ScheduledFor)), code);
+    }
+
+    /// <summary>
+    /// Why a meeting with <paramref name="status"/> scheduled on local <paramref name="day"/> does not
+    /// pay. The sentence depends on nothing else, so every component and every meeting with that
+    /// status and day share one (formatted once, when first read; up to 10,000 are kept).
+    /// </summary>
+    private static LazyText NotHeldReason(MeetingStatus status, DateOnly day)
+    {
+        if (NotHeldReasons.TryGetValue((status, day), out var known))
         {
-            var on = p.Context.LocalDateText(p.meeting.ScheduledFor);
-            return p.meeting.Status switch
+            return known;
+        }
+
+        var reason = LazyText.Of((status, day), static p =>
+        {
+            var on = p.day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            return p.status switch
             {
                 MeetingStatus.NoShow => $"No-show on {on}: no-shows are not paid",
                 MeetingStatus.Cancelled => $"Meeting for {on} was cancelled: cancelled meetings are not paid",
                 MeetingStatus.Rescheduled => $"Meeting for {on} was rescheduled: it pays once it is held",
                 _ => $"Meeting scheduled for {on} has not been held yet: it pays once it is held",
             };
-        }), code);
+        });
+        if (NotHeldReasons.Count < 10_000)
+        {
+            NotHeldReasons.TryAdd((status, day), reason);
+        }
+
+        return reason;
     }
 
     /// <summary>The opportunity amount in the plan's currency (converted at the rate in force on the day the opportunity was created), or why it cannot be.</summary>
