@@ -135,12 +135,7 @@ public sealed class PeriodEvaluator(PolicySet policies, EvaluationContext contex
     /// </summary>
     private static Meeting[] InBookedOrder(IReadOnlyList<Meeting> meetings)
     {
-        var ordered = new Meeting[meetings.Count];
-        for (var i = 0; i < ordered.Length; i++)
-        {
-            ordered[i] = meetings[i];
-        }
-
+        var ordered = meetings.ToArray();
         Array.Sort(ordered, BookedOrder);
         for (var i = 1; i < ordered.Length; i++)
         {

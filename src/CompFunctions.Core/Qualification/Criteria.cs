@@ -240,9 +240,10 @@ public sealed record IndustryCriterion(IReadOnlyList<string>? In = null, IReadOn
 
     public override CriterionOutcome Evaluate(Meeting meeting)
     {
-        var judged = _list.For(this, static c => c.In is not null
-            ? (new ValueList(c.In, ", "), $"one of {string.Join(", ", c.In)}", new Outcomes<string>(StringComparer.Ordinal))
-            : (new ValueList(c.NotIn!, ", "), $"none of {string.Join(", ", c.NotIn!)}", new Outcomes<string>(StringComparer.Ordinal)));
+        var judged = _list.For(this, static c => (
+            new ValueList(c.In ?? c.NotIn!, ", "),
+            c.In is not null ? $"one of {string.Join(", ", c.In)}" : $"none of {string.Join(", ", c.NotIn!)}",
+            new Outcomes<string>(StringComparer.Ordinal)));
         if (meeting.Industry is not { } industry)
         {
             return judged.Outcomes.Missing((Criterion: this, judged.Expected), static p =>
