@@ -51,6 +51,17 @@ internal sealed class GcEvents : EventListener
         return index >= 0 ? e.Payload![index] : null;
     }
 
+    /// <summary>Forgets what was seen so far.</summary>
+    public void Reset()
+    {
+        _collections.Clear();
+        _allocated.Clear();
+    }
+
+    /// <summary>The sampled bytes of small objects by type, since the last reset or report.</summary>
+    public (string Type, long Bytes)[] SmallAllocations() =>
+        [.. _allocated.Where(a => !a.Key.Large).Select(a => (a.Key.Type, a.Value))];
+
     /// <summary>Writes what was seen since the last report, and starts again.</summary>
     public async Task ReportAsync(string night, TextWriter output)
     {
