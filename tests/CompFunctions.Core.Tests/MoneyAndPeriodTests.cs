@@ -34,6 +34,17 @@ public sealed class MoneyTests
         Assert.Throws<InvalidOperationException>(() => usd + eur);
     }
 
+    [Fact]
+    public void A_currency_equals_every_other_parse_of_its_code_whatever_the_case_and_keeps_its_minor_unit()
+    {
+        Assert.Equal(Currency.USD, Currency.Parse(" usd "));
+        Assert.Equal(Currency.USD.GetHashCode(), Currency.Parse("Usd").GetHashCode());
+        Assert.NotEqual(Currency.USD, Currency.Parse("EUR"));
+        Assert.Equal((3, 0, 2), (Currency.Parse("kwd").MinorUnits, Currency.Parse("JPY").MinorUnits, Currency.Parse("EUR").MinorUnits));
+        Assert.Equal((null, 0), (default(Currency).Code, default(Currency).MinorUnits));
+        Assert.NotEqual(default, Currency.USD);
+    }
+
     [Theory]
     [InlineData("US")]
     [InlineData("US1")]

@@ -189,3 +189,45 @@ public sealed class SchemaTests
         Assert.Throws<PolicyDocumentException>(() => PolicyDocuments.ParseRuleset(json, "r.json", Samples.Context));
     }
 }
+
+public sealed class DerivedTests
+{
+    [Fact]
+    public void Every_derived_value_is_held_in_a_field_that_can_remember_it()
+    {
+        // Derived is a struct: in a readonly field each call works on a copy, and the value would be computed every time.
+        var fields = typeof(Derived<,>).Assembly.GetTypes()
+            .SelectMany(t => t.GetFields(System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.DeclaredOnly))
+            .Where(f => f.FieldType.IsGenericType && f.FieldType.GetGenericTypeDefinition() == typeof(Derived<,>))
+            .ToArray();
+
+        Assert.NotEmpty(fields);
+        Assert.All(fields, f => Assert.False(f.IsInitOnly, $"{f.DeclaringType!.Name}.{f.Name} is readonly"));
+    }
+
+    [Fact]
+    public void A_derived_value_is_computed_once_for_its_owner_and_again_for_a_copy()
+    {
+        var holder = new Holder("a");
+
+        Assert.Equal(("A", 1), (holder.Upper(), holder.Computed));
+        Assert.Equal(("A", 1), (holder.Upper(), holder.Computed));
+        var copy = holder with { Name = "b" };
+        Assert.Equal(("B", 2), (copy.Upper(), copy.Computed));
+        Assert.Equal(("A", 1), (holder.Upper(), holder.Computed));
+        Assert.Equal(holder, holder with { });
+    }
+
+    private sealed record Holder(string Name)
+    {
+        private Derived<Holder, string> _upper;
+
+        public int Computed { get; private set; }
+
+        public string Upper() => _upper.For(this, static h =>
+        {
+            h.Computed++;
+            return h.Name.ToUpperInvariant();
+        });
+    }
+}

@@ -1,6 +1,7 @@
 using CompFunctions.Core.Meetings;
 using CompFunctions.Core.Policies;
 using CompFunctions.Core.Qualification;
+using CompFunctions.Core.Text;
 using Xunit;
 
 namespace CompFunctions.Core.Tests;
@@ -431,5 +432,48 @@ public sealed class RulesetVersionTests
         var line = Assert.Single(evaluation.Lines);
         Assert.Equal(("unpriced", 0m), (line.Component, line.Amount.Amount));
         Assert.Contains("ruleset icp-2026, which has no accepted version in force on 2026-11-03", line.Reason);
+    }
+}
+
+public sealed class MeetingSetTests
+{
+    [Fact]
+    public void A_set_finds_exactly_the_meetings_a_scan_finds_by_normalized_account_and_by_opportunity_in_order_across_both_months()
+    {
+        // Enough keys that the index's table has collisions; names that differ only in case, accents and punctuation.
+        string[] spellings = ["Acme {0}", "ACME {0}", "Ácme, {0}.", "acme-{0}"];
+        Meeting MeetingNumber(int i) => MeetingBuilder.Qualified($"M{i}") with
+        {
+            AccountName = i % 50 == 0 ? "" : string.Format(System.Globalization.CultureInfo.InvariantCulture, spellings[i % 4], i % 700),
+            OpportunityId = i % 3 == 0 ? null : $"O-{i % 900}",
+        };
+        var earlier = Enumerable.Range(0, 1200).Select(MeetingNumber).ToArray();
+        var month = Enumerable.Range(1200, 1800).Select(MeetingNumber).ToArray();
+        var all = earlier.Concat(month).ToArray();
+
+        var set = new MeetingSet(earlier, month);
+
+        Assert.Equal(all, set);
+        foreach (var probe in new[] { "acme 7", "ACME 699", "Ácme 0", "acme 700", "", "Globex" })
+        {
+            var scan = Normalized.IsEmpty(probe) ? [] : all.Where(m => Normalized.Comparer.Equals(m.AccountName, probe)).ToArray();
+            Assert.Equal(scan, Listed(set.WithAccount(probe)));
+        }
+
+        foreach (var opportunity in new[] { "O-1", "O-899", "O-450", "O-900", "O-" })
+        {
+            Assert.Equal(all.Where(m => m.OpportunityId == opportunity).ToArray(), Listed(set.WithOpportunity(opportunity)));
+        }
+    }
+
+    private static Meeting[] Listed(MeetingSet.Candidates candidates)
+    {
+        var listed = new List<Meeting>();
+        foreach (var meeting in candidates)
+        {
+            listed.Add(meeting);
+        }
+
+        return [.. listed];
     }
 }

@@ -30,7 +30,7 @@ public sealed class PeriodEvaluator(PolicySet policies, EvaluationContext contex
     /// <param name="earlier">The SDR's meetings of the period before, which a meeting of this one may duplicate.</param>
     public PeriodEvaluation Evaluate(string sdrId, CompPeriod period, IReadOnlyList<Meeting> meetings, IReadOnlyList<Meeting> earlier)
     {
-        var others = new MeetingSet(Concatenated(earlier, meetings));
+        var others = new MeetingSet(earlier, meetings);
         var exceptionsUsed = 0;
         var ordered = InBookedOrder(meetings);
         var results = new MeetingEvaluation[ordered.Length];
@@ -59,7 +59,7 @@ public sealed class PeriodEvaluator(PolicySet policies, EvaluationContext contex
 
             // Period rules apply per plan version: a mid-month plan change splits the month by meeting date.
             plans[m] = plan;
-            if (plan!.PeriodRules is not null && (ruled ??= []).FindIndex(r => r.Plan.Ref == plan.Ref) < 0)
+            if (plan!.PeriodRules is not null && !Listed(ruled ??= [], plan))
             {
                 ruled.Add((plan, assignment));
             }
@@ -78,7 +78,7 @@ public sealed class PeriodEvaluator(PolicySet policies, EvaluationContext contex
                         $"Opportunity {p.OpportunityId} is paid on {p.sharedWith.MeetingId}, booked {p.context.LocalDateText(p.sharedWith.BookedAt)}: an opportunity pays once"))
                     : component.Evaluate(meeting, verdict, priced.Pricing);
                 lines[i] = new PayoutLine(
-                    PayoutLine.IdFor(meeting.MeetingId, outcome.Component),
+                    LineId: null!,
                     meeting.MeetingId,
                     outcome.Amount.Amount < 0 ? LineKind.Clawback : LineKind.Earning,
                     outcome.Component,
@@ -112,21 +112,18 @@ public sealed class PeriodEvaluator(PolicySet policies, EvaluationContext contex
         return new PeriodEvaluation(results, extra);
     }
 
-    /// <summary>The meetings of the month before, then the month's.</summary>
-    private static Meeting[] Concatenated(IReadOnlyList<Meeting> earlier, IReadOnlyList<Meeting> meetings)
+    /// <summary>True when <paramref name="plan"/>'s version is in <paramref name="ruled"/> (a loop: a lambda here made a closure per meeting).</summary>
+    private static bool Listed(List<(CompPlan Plan, Assignment? Assignment)> ruled, CompPlan plan)
     {
-        var all = new Meeting[earlier.Count + meetings.Count];
-        for (var i = 0; i < earlier.Count; i++)
+        foreach (var (listed, _) in ruled)
         {
-            all[i] = earlier[i];
+            if (listed.Ref == plan.Ref)
+            {
+                return true;
+            }
         }
 
-        for (var i = 0; i < meetings.Count; i++)
-        {
-            all[earlier.Count + i] = meetings[i];
-        }
-
-        return all;
+        return false;
     }
 
     /// <summary>
@@ -201,7 +198,7 @@ public sealed class PeriodEvaluator(PolicySet policies, EvaluationContext contex
         }
 
         var qualified = by is not null;
-        return new Verdict(qualified, by, disqualified, qualified ? [] : FailedCriteria(paths), paths, priced.RulesetRef);
+        return new Verdict(qualified, by, disqualified, qualified ? [] : FailedCriteria(paths, priced.FailedCriteriaLists), paths, priced.RulesetRef);
     }
 
     /// <summary>What the lines of meetings under one plan and ruleset version share.</summary>
@@ -216,10 +213,17 @@ public sealed class PeriodEvaluator(PolicySet policies, EvaluationContext contex
         public DocumentRef RulesetRef { get; } = ruleset.Ref;
 
         public Pricing Pricing { get; } = new(plan.PayCurrency, context, fx);
+
+        /// <summary>The lists of failed criteria made so far: meetings that failed the same criteria share one.</summary>
+        public List<string[]> FailedCriteriaLists { get; } = [];
     }
 
-    /// <summary>The names of the required criteria that failed, each once, in the order the paths list them.</summary>
-    private static string[] FailedCriteria(PathOutcome[] paths)
+    /// <summary>
+    /// The names of the required criteria that failed, each once, in the order the paths list them.
+    /// Meetings that failed the same criteria get the same list (a ruleset has few such lists;
+    /// <paramref name="made"/> keeps up to 64 of them).
+    /// </summary>
+    private static string[] FailedCriteria(PathOutcome[] paths, List<string[]> made)
     {
         var count = CollectFailed(paths, null);
         if (count == 0)
@@ -227,10 +231,28 @@ public sealed class PeriodEvaluator(PolicySet policies, EvaluationContext contex
             return [];
         }
 
-        var failed = new string[count];
-        CollectFailed(paths, failed);
+        var scratch = t_failedScratch is { } kept && kept.Length >= count ? kept : t_failedScratch = new string[Math.Max(count, 16)];
+        CollectFailed(paths, scratch);
+        var names = scratch.AsSpan(0, count);
+        foreach (var list in made)
+        {
+            if (names.SequenceEqual(list))
+            {
+                return list;
+            }
+        }
+
+        var failed = names.ToArray();
+        if (made.Count < 64)
+        {
+            made.Add(failed);
+        }
+
         return failed;
     }
+
+    [ThreadStatic]
+    private static string[]? t_failedScratch;
 
     /// <summary>Counts the first failure of each required criterion (by name), in order, and writes the names into <paramref name="into"/> when given.</summary>
     private static int CollectFailed(PathOutcome[] paths, string[]? into)

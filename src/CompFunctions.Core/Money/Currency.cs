@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Frozen;
 
 namespace CompFunctions.Core.Money;
@@ -17,17 +18,18 @@ public readonly record struct Currency
         ["BHD"] = 3, ["IQD"] = 3, ["JOD"] = 3, ["KWD"] = 3, ["LYD"] = 3, ["OMR"] = 3, ["TND"] = 3,
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
-    private Currency(string code, int minorUnits)
-    {
-        Code = code;
-        MinorUnits = minorUnits;
-    }
+    // One per code ever parsed (at most 26³): a currency is a reference to it, so an amount is a decimal and one reference.
+    private static readonly ConcurrentDictionary<string, Known> KnownCodes = new(StringComparer.Ordinal);
+
+    private readonly Known? _known;
+
+    private Currency(Known known) => _known = known;
 
     /// <summary>The three-letter code, upper case (e.g. <c>USD</c>).</summary>
-    public string Code { get; }
+    public string Code => _known?.Code!;
 
     /// <summary>Digits after the decimal point in the currency's minor unit (2 for USD, 0 for JPY).</summary>
-    public int MinorUnits { get; }
+    public int MinorUnits => _known?.MinorUnits ?? 0;
 
     public static Currency USD { get; } = Parse("USD");
 
@@ -40,8 +42,7 @@ public readonly record struct Currency
             return false;
         }
 
-        code = code.ToUpperInvariant();
-        currency = new Currency(code, MinorUnitExceptions.GetValueOrDefault(code, 2));
+        currency = new Currency(KnownCodes.GetOrAdd(code.ToUpperInvariant(), static c => new Known(c, MinorUnitExceptions.GetValueOrDefault(c, 2))));
         return true;
     }
 
@@ -51,4 +52,12 @@ public readonly record struct Currency
             : throw new FormatException($"'{text}' is not an ISO 4217 currency code (three letters, e.g. USD).");
 
     public override string ToString() => Code ?? "";
+
+    /// <summary>A code and its minor unit; the same object for every currency with that code, so currencies compare by reference.</summary>
+    private sealed class Known(string code, int minorUnits)
+    {
+        public string Code { get; } = code;
+
+        public int MinorUnits { get; } = minorUnits;
+    }
 }

@@ -139,7 +139,7 @@ public sealed record PerMeetingComponent : PlanComponent
 {
     private static readonly LazyText NoOpportunity = Fixed("Not paid: no opportunity has been created from this meeting yet");
 
-    private readonly Derived<PerMeetingComponent, string> _description = new();
+    private Derived<PerMeetingComponent, string> _description = new();
 
     public decimal? Amount { get; init; }
 
@@ -192,7 +192,7 @@ public sealed record PerMeetingComponent : PlanComponent
 
         var money = new Money.Money(amount.Value, pricing.Currency);
         var code = mustQualify ? "QUALIFIED" : RequiresAeAccepted ? "SAO" : RequiresOpportunity ? "OPPORTUNITY_CREATED" : RequiresHeld ? "MEETING_HELD" : "MEETING_SET";
-        return Pay(money, LazyText.Of((this, money, meeting, verdict, pricing.Context, basis), static p => p.Item1.PaidFor(p.money, p.meeting, p.verdict, p.Context, p.basis)), code);
+        return Pay(money, LazyText.Of((this, amount.Value, meeting, verdict, pricing, basis), static p => p.Item1.PaidFor(new(p.Item2, p.pricing.Currency), p.meeting, p.verdict, p.pricing.Context, p.basis)), code);
     }
 
     /// <summary>Why a meeting is paid: the amount, what kind of meeting it was and when, the rate's basis and the verdict.</summary>

@@ -8,7 +8,12 @@ namespace CompFunctions.Core.Policies;
 /// part of the record's identity: every <see cref="Derived{TOwner, TValue}"/> equals every other,
 /// so records still compare by their parts.
 /// </summary>
-internal sealed class Derived<TOwner, TValue>
+/// <remarks>
+/// A struct, so that a record holding one costs nothing until the value is asked for (a verdict is
+/// made per meeting). Hold it in a field that is not <c>readonly</c>: a readonly field would hand
+/// <see cref="For"/> a copy, and the value would be computed on every call (a test checks).
+/// </remarks>
+internal struct Derived<TOwner, TValue> : IEquatable<Derived<TOwner, TValue>>
     where TOwner : class
 {
     private Entry? _entry;
@@ -26,9 +31,11 @@ internal sealed class Derived<TOwner, TValue>
         return entry.Value;
     }
 
-    public override bool Equals(object? obj) => obj is Derived<TOwner, TValue>;
+    public readonly bool Equals(Derived<TOwner, TValue> other) => true;
 
-    public override int GetHashCode() => 0;
+    public override readonly bool Equals(object? obj) => obj is Derived<TOwner, TValue>;
+
+    public override readonly int GetHashCode() => 0;
 
     private sealed record Entry(TOwner Owner, TValue Value);
 }

@@ -163,7 +163,7 @@ public sealed record LeadScoreCriterion(IReadOnlyList<string> Allowed) : Criteri
 {
     private static readonly OneOfWords Words = new("lead score", "LEAD_SCORE_MISSING", "LEAD_SCORE_ALLOWED", "LEAD_SCORE_NOT_ALLOWED");
 
-    private readonly Derived<LeadScoreCriterion, OneOfList> _allowed = new();
+    private Derived<LeadScoreCriterion, OneOfList> _allowed = new();
 
     protected override string Type => "lead_score";
 
@@ -177,7 +177,7 @@ public sealed record LeadScoreCriterion(IReadOnlyList<string> Allowed) : Criteri
 /// <summary>Passes when the account has at least <see cref="Min"/> and at most <see cref="Max"/> employees (each optional).</summary>
 public sealed record EmployeeCountCriterion(int? Min = null, int? Max = null) : Criterion
 {
-    private readonly Derived<EmployeeCountCriterion, Outcomes<int>> _outcomes = new();
+    private Derived<EmployeeCountCriterion, Outcomes<int>> _outcomes = new();
 
     protected override string Type => "employee_count";
 
@@ -234,7 +234,7 @@ public sealed record EmployeeCountCriterion(int? Min = null, int? Max = null) : 
 /// <summary>Passes when the industry is in <see cref="In"/>, or not in <see cref="NotIn"/> (one of the two).</summary>
 public sealed record IndustryCriterion(IReadOnlyList<string>? In = null, IReadOnlyList<string>? NotIn = null) : Criterion
 {
-    private readonly Derived<IndustryCriterion, (ValueList List, string Expected, Outcomes<string> Outcomes)> _list = new();
+    private Derived<IndustryCriterion, (ValueList List, string Expected, Outcomes<string> Outcomes)> _list = new();
 
     protected override string Type => "industry";
 
@@ -274,7 +274,7 @@ public sealed record ContactTitleCriterion(IReadOnlyList<string>? Keywords = nul
 {
     private static readonly LazyText NotGiven = LazyText.From("contact title not given (needs a target persona)")!;
 
-    private readonly Derived<ContactTitleCriterion, Persona> _persona = new();
+    private Derived<ContactTitleCriterion, Persona> _persona = new();
 
     protected override string Type => "contact_title";
 
@@ -373,7 +373,7 @@ public sealed record SegmentCriterion(IReadOnlyList<string> Allowed) : Criterion
 {
     private static readonly OneOfWords Words = new("segment", "SEGMENT_MISSING", "SEGMENT_ALLOWED", "SEGMENT_NOT_ALLOWED");
 
-    private readonly Derived<SegmentCriterion, OneOfList> _allowed = new();
+    private Derived<SegmentCriterion, OneOfList> _allowed = new();
 
     protected override string Type => "segment";
 
@@ -388,7 +388,7 @@ public sealed record SourceCriterion(IReadOnlyList<string> Allowed) : Criterion
 {
     private static readonly OneOfWords Words = new("source", "SOURCE_MISSING", "SOURCE_ALLOWED", "SOURCE_NOT_ALLOWED");
 
-    private readonly Derived<SourceCriterion, OneOfList> _allowed = new();
+    private Derived<SourceCriterion, OneOfList> _allowed = new();
 
     protected override string Type => "source";
 
@@ -402,7 +402,7 @@ public sealed record SourceCriterion(IReadOnlyList<string> Allowed) : Criterion
 /// <summary>Passes when at least <see cref="Count"/> of the criteria in <see cref="Of"/> pass.</summary>
 public sealed record AtLeastCriterion(int Count, IReadOnlyList<Criterion> Of) : Criterion
 {
-    private readonly Derived<AtLeastCriterion, string> _expected = new();
+    private Derived<AtLeastCriterion, string> _expected = new();
 
     protected override string Type => "at_least";
 

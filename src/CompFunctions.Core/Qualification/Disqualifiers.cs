@@ -43,7 +43,7 @@ public sealed record CancelledDisqualifier : Disqualifier
 /// <summary>The AE rejected the meeting with one of <see cref="Reasons"/> (any reason when the list is absent).</summary>
 public sealed record AeRejectedDisqualifier(IReadOnlyList<string>? Reasons = null) : Disqualifier
 {
-    private readonly Derived<AeRejectedDisqualifier, string[]> _reasons = new();
+    private Derived<AeRejectedDisqualifier, string[]> _reasons = new();
 
     public override Disqualification? Check(Meeting meeting, IReadOnlyList<Meeting> others, EvaluationContext context)
     {

@@ -51,10 +51,14 @@ public sealed record IcpPath(IReadOnlyList<Criterion> Criteria) : QualificationP
             met &= outcomes[i].Passed || !outcomes[i].Required;
         }
 
-        return met
-            ? Outcome(true, "ICP_MET", LazyText.Of(outcomes, static o => "meets the ideal customer profile (" + string.Join("; ", o.Where(c => c.Required).Select(c => c.Explanation)) + ")"), outcomes)
-            : Outcome(false, "ICP_NOT_MET", LazyText.Of(outcomes, static o => string.Join("; ", o.Where(c => c.Required && !c.Passed).Select(c => c.Explanation))), outcomes);
+        return met ? new(Type, true, "ICP_MET", Met, outcomes) : new(Type, false, "ICP_NOT_MET", NotMet, outcomes);
     }
+
+    private static readonly Func<IReadOnlyList<CriterionOutcome>, string> Met = static o =>
+        "meets the ideal customer profile (" + string.Join("; ", o.Where(c => c.Required).Select(c => c.Explanation)) + ")";
+
+    private static readonly Func<IReadOnlyList<CriterionOutcome>, string> NotMet = static o =>
+        string.Join("; ", o.Where(c => c.Required && !c.Passed).Select(c => c.Explanation));
 
     public override IEnumerable<string> Validate(EvaluationContext context)
     {

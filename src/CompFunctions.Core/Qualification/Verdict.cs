@@ -19,15 +19,52 @@ public sealed record CriterionOutcome(string Criterion, bool Passed, bool Requir
 }
 
 /// <summary>What one way of qualifying (a path) decided: passed or not, and why.</summary>
-/// <remarks>The explanation is formatted when first read (see <see cref="LazyText"/>).</remarks>
+/// <remarks>
+/// The explanation is formatted when first read (see <see cref="LazyText"/>). A path whose
+/// sentence is made of its criteria's (the ideal customer profile) keeps only how to make it, a
+/// static function of <see cref="Criteria"/>, instead of a text holding the criteria again: every
+/// meeting has such an outcome. Two outcomes are equal when their parts and sentences are.
+/// </remarks>
 public sealed record PathOutcome(string Path, bool Passed, string ReasonCode, string Explanation, IReadOnlyList<CriterionOutcome> Criteria)
 {
-    private LazyText? _explanation = LazyText.From(Explanation);
+    // A LazyText, or a Func<IReadOnlyList<CriterionOutcome>, string> that makes it from the criteria (replaced by the text once read).
+    private object? _explanation = LazyText.From(Explanation);
 
     internal PathOutcome(string path, bool passed, string reasonCode, LazyText explanation, IReadOnlyList<CriterionOutcome> criteria)
         : this(path, passed, reasonCode, "", criteria) => _explanation = explanation;
 
-    public string Explanation { get => _explanation?.Value!; init => _explanation = LazyText.From(value); }
+    /// <param name="explain">A static function with no culture-dependent formatting of its own (the criteria's sentences carry theirs).</param>
+    internal PathOutcome(string path, bool passed, string reasonCode, Func<IReadOnlyList<CriterionOutcome>, string> explain, IReadOnlyList<CriterionOutcome> criteria)
+        : this(path, passed, reasonCode, "", criteria) => _explanation = explain;
+
+    public string Explanation
+    {
+        get
+        {
+            var explanation = _explanation;
+            if (explanation is Func<IReadOnlyList<CriterionOutcome>, string> explain)
+            {
+                var text = LazyText.From(explain(Criteria))!;
+                _explanation = text;
+                return text.Value;
+            }
+
+            return ((LazyText?)explanation)?.Value!;
+        }
+
+        init => _explanation = LazyText.From(value);
+    }
+
+    public bool Equals(PathOutcome? other) =>
+        other is not null
+        && (ReferenceEquals(this, other)
+            || (string.Equals(Path, other.Path, StringComparison.Ordinal)
+                && Passed == other.Passed
+                && string.Equals(ReasonCode, other.ReasonCode, StringComparison.Ordinal)
+                && EqualityComparer<IReadOnlyList<CriterionOutcome>>.Default.Equals(Criteria, other.Criteria)
+                && string.Equals(Explanation, other.Explanation, StringComparison.Ordinal)));
+
+    public override int GetHashCode() => HashCode.Combine(Path, Passed, ReasonCode, Criteria, Explanation);
 }
 
 /// <summary>A rule that disqualifies a meeting whatever else is true (no-show, AE rejection, duplicate…).</summary>
@@ -56,7 +93,7 @@ public sealed record Verdict(
     IReadOnlyList<PathOutcome> Paths,
     DocumentRef Ruleset)
 {
-    private readonly Derived<Verdict, string> _explanation = new();
+    private Derived<Verdict, string> _explanation = new();
     private readonly string? _kept;
 
     public IEnumerable<CriterionOutcome> Criteria => Paths.SelectMany(p => p.Criteria);

@@ -21,15 +21,25 @@ public enum LineKind
 /// <remarks>The explanation is formatted when first read (see <see cref="LazyText"/>).</remarks>
 public sealed record QualificationSummary(bool Qualified, string? By, IReadOnlyList<string> FailedCriteria, string? DisqualifiedBy, string? Explanation = null)
 {
-    private LazyText? _explanation = LazyText.From(Explanation);
+    private Explained _explanation = new(Explanation);
 
-    public string? Explanation { get => _explanation?.Value; init => _explanation = LazyText.From(value); }
+    public string? Explanation { get => _explanation.Value; init => _explanation = new(value); }
 
+    /// <summary>The verdict as a line carries it; the explanation is the verdict's, read from it when first read.</summary>
     public static QualificationSummary From(Verdict verdict) =>
-        new(verdict.Qualified, verdict.By, verdict.FailedCriteria, verdict.DisqualifiedBy?.Disqualifier)
-        {
-            _explanation = LazyText.Of(verdict, static v => v.Explanation),
-        };
+        new(verdict.Qualified, verdict.By, verdict.FailedCriteria, verdict.DisqualifiedBy?.Disqualifier) { _explanation = new(verdict) };
+
+    /// <summary>The explanation or the verdict that gives it (one per meeting, so no text is made for it). Compares by the text.</summary>
+    private readonly struct Explained(object? source) : IEquatable<Explained>
+    {
+        public string? Value => source is Verdict verdict ? verdict.Explanation : (string?)source;
+
+        public bool Equals(Explained other) => string.Equals(Value, other.Value, StringComparison.Ordinal);
+
+        public override bool Equals(object? obj) => obj is Explained other && Equals(other);
+
+        public override int GetHashCode() => Value is { } text ? StringComparer.Ordinal.GetHashCode(text) : 0;
+    }
 }
 
 /// <summary>
@@ -39,6 +49,13 @@ public sealed record QualificationSummary(bool Qualified, string? By, IReadOnlyL
 /// same meeting rewrites the same line instead of adding one. <see cref="Reason"/> is formatted
 /// when first read (see <see cref="LazyText"/>).
 /// </summary>
+/// <remarks>
+/// A line whose id is <c>{MeetingId}:{Component}</c> (every meeting's line; give null or that id)
+/// keeps no id of its own: it is made when read, and <see cref="CopyLineIdTo"/> and
+/// <see cref="CompareLineIds"/> write and order ids without making them. Only other ids (a period
+/// line's, an adjustment's) are kept as given. An evaluation makes a line per component per
+/// meeting, most of them never read one by one: their ids were a fifth of its memory.
+/// </remarks>
 public sealed record PayoutLine(
     string LineId,
     string MeetingId,
@@ -53,7 +70,63 @@ public sealed record PayoutLine(
     SourceRef Source,
     string? Adjusts)
 {
+    private string? _lineId = IsMeetingLineId(LineId, MeetingId, Component) ? null : LineId;
+
     private LazyText? _reason = LazyText.From(Reason);
+
+    /// <summary>The line's id: <c>{MeetingId}:{Component}</c> unless it was given another (null gives that one).</summary>
+    public string LineId
+    {
+        get => _lineId ?? IdFor(MeetingId, Component);
+        init => _lineId = IsMeetingLineId(value, MeetingId, Component) ? null : value;
+    }
+
+    /// <summary>The length of <see cref="LineId"/>.</summary>
+    public int LineIdLength => _lineId?.Length ?? MeetingId.Length + 1 + Component.Length;
+
+    /// <summary>Writes <see cref="LineId"/> into <paramref name="destination"/> (at least <see cref="LineIdLength"/> long) and returns its length.</summary>
+    public int CopyLineIdTo(Span<char> destination)
+    {
+        if (_lineId is not null)
+        {
+            _lineId.CopyTo(destination);
+            return _lineId.Length;
+        }
+
+        MeetingId.CopyTo(destination);
+        destination[MeetingId.Length] = ':';
+        Component.CopyTo(destination[(MeetingId.Length + 1)..]);
+        return LineIdLength;
+    }
+
+    /// <summary>Orders two lines by <see cref="LineId"/> (ordinal), as <see cref="string.CompareOrdinal(string, string)"/> of the ids would.</summary>
+    public static int CompareLineIds(PayoutLine? a, PayoutLine? b)
+    {
+        if (a is null || b is null)
+        {
+            return a is null ? b is null ? 0 : -1 : 1;
+        }
+
+        if (a._lineId is not null || b._lineId is not null)
+        {
+            return string.CompareOrdinal(a.LineId, b.LineId);
+        }
+
+        var byMeeting = string.CompareOrdinal(a.MeetingId, b.MeetingId);
+        if (byMeeting == 0)
+        {
+            return string.CompareOrdinal(a.Component, b.Component);
+        }
+
+        // Different meeting ids: the first char where "{meeting}:" texts differ decides (':' counts as a char of the id).
+        var x = a.MeetingId.AsSpan();
+        var y = b.MeetingId.AsSpan();
+        var common = Math.Min(x.Length, y.Length);
+        var at = x[..common].CommonPrefixLength(y[..common]);
+        var cx = at < x.Length ? x[at] : ':';
+        var cy = at < y.Length ? y[at] : ':';
+        return cx != cy ? cx.CompareTo(cy) : string.CompareOrdinal(a.LineId, b.LineId);
+    }
 
     public string Reason { get => _reason?.Value!; init => _reason = LazyText.From(value); }
 
@@ -66,4 +139,12 @@ public sealed record PayoutLine(
     public DateOnly? BookedOn { get; init; }
 
     public static string IdFor(string meetingId, string component) => $"{meetingId}:{component}";
+
+    private static bool IsMeetingLineId(string? lineId, string meetingId, string component) =>
+        lineId is null
+        || (meetingId is not null && component is not null
+            && lineId.Length == meetingId.Length + 1 + component.Length
+            && lineId.StartsWith(meetingId, StringComparison.Ordinal)
+            && lineId[meetingId.Length] == ':'
+            && lineId.EndsWith(component, StringComparison.Ordinal));
 }

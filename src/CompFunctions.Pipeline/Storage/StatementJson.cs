@@ -137,7 +137,16 @@ public static class StatementJson
         w.StartObject();
         w.String(Currency, l.Amount.Currency.Code);
         w.StartObject(Line);
-        WriteString(ref w, LineId, l.LineId);
+        Span<char> id = stackalloc char[256];
+        if (l.LineIdLength <= id.Length)
+        {
+            w.String(LineId, id[..l.CopyLineIdTo(id)]);
+        }
+        else
+        {
+            w.String(LineId, l.LineId);
+        }
+
         WriteString(ref w, MeetingId, l.MeetingId);
         w.Kind(Kind, l.Kind);
         WriteString(ref w, Component, l.Component);
@@ -282,7 +291,7 @@ public static class StatementJson
 
         void EndArray();
 
-        void String(JsonEncodedText name, string value);
+        void String(JsonEncodedText name, ReadOnlySpan<char> value);
 
         void StringValue(string value);
 
@@ -312,7 +321,7 @@ public static class StatementJson
 
         public void EndArray() => w.WriteEndArray();
 
-        public void String(JsonEncodedText name, string value) => w.WriteString(name, value);
+        public void String(JsonEncodedText name, ReadOnlySpan<char> value) => w.WriteString(name, value);
 
         public void StringValue(string value) => w.WriteStringValue(value);
 
@@ -349,7 +358,7 @@ public static class StatementJson
 
         public void EndArray() => bytes.Tag((byte)']');
 
-        public void String(JsonEncodedText name, string value) => bytes.Text((byte)'s', value);
+        public void String(JsonEncodedText name, ReadOnlySpan<char> value) => bytes.Text((byte)'s', value);
 
         public void StringValue(string value) => bytes.Text((byte)'s', value);
 
@@ -419,9 +428,9 @@ public static class StatementJson
         [MethodImpl(MethodImplOptions.NoInlining)]
         private void Grow(int count) => Array.Resize(ref Bytes, Math.Max(Bytes.Length * 2, Used + count));
 
-        public void Text(byte tag, string value)
+        public void Text(byte tag, ReadOnlySpan<char> value)
         {
-            var chars = MemoryMarshal.AsBytes(value.AsSpan());
+            var chars = MemoryMarshal.AsBytes(value);
             var span = Take(5 + chars.Length);
             span[0] = tag;
             BinaryPrimitives.WriteInt32LittleEndian(span[1..], value.Length);

@@ -330,7 +330,7 @@ public sealed class StatementStore(TableServiceClient tables)
             lines[l++] = line;
         }
 
-        Array.Sort(lines, static (a, b) => string.CompareOrdinal(a.LineId, b.LineId));
+        Array.Sort(lines, PayoutLine.CompareLineIds);
         Array.Sort(verdicts, static (a, b) => string.CompareOrdinal(a.MeetingId, b.MeetingId));
         return Encode(partition, lines, verdicts, stored?.Adjustments ?? [], stored);
     }
