@@ -483,7 +483,12 @@ public sealed class StatementStore(TableServiceClient tables)
             try
             {
                 // The statement's currency is its first line's, in line-id order (which line a mixed-currency problem names depends on it).
-                var first = lines.MinBy(l => l.LineId, StringComparer.Ordinal)!;
+                var first = lines[0];
+                for (var i = 1; i < lines.Count; i++)
+                {
+                    first = PayoutLine.CompareLineIds(lines[i], first) < 0 ? lines[i] : first;
+                }
+
                 var t = Statement.TotalsOf(first.Amount.Currency, lines, rounded: true);
                 row["Currency"] = first.Amount.Currency.Code;
                 row["Earnings"] = Invariant(t.Earnings.Rounded().Amount);
