@@ -346,20 +346,28 @@ public static class MeetingIndex
                 pending = Pending(delta, changed);
             }
 
-            // The blob with everything: what the bucket holds, the changes over it.
+            // The blob with everything: what the bucket holds, the changes over it (a new bucket's are the changes alone).
             var held = EntriesOf(whole with { Rows = [.. whole.Rows.Where(r => !IsDelta(r))] });
-            var entries = new Dictionary<string, MeetingIndexEntry>(held.Count + pending.Count, StringComparer.Ordinal);
-            foreach (var entry in held)
+            var entries = pending;
+            if (held.Count > 0)
             {
-                entries.Add(entry.MeetingId, entry);
+                entries = new Dictionary<string, MeetingIndexEntry>(held.Count + pending.Count, StringComparer.Ordinal);
+                foreach (var entry in held)
+                {
+                    entries.Add(entry.MeetingId, entry);
+                }
+
+                foreach (var entry in pending.Values)
+                {
+                    entries[entry.MeetingId] = entry;
+                }
             }
 
-            foreach (var entry in pending.Values)
-            {
-                entries[entry.MeetingId] = entry;
-            }
-
-            if (!await TryWriteBlobAsync(index, bucket, whole.BlobETag, [.. entries.Values.OrderBy(e => e.MeetingId, StringComparer.Ordinal)], attempt, cancellationToken).ConfigureAwait(false))
+            // Ids are the keys, so no two are equal: one array sorted in place.
+            var sorted = new MeetingIndexEntry[entries.Count];
+            entries.Values.CopyTo(sorted, 0);
+            Array.Sort(sorted, static (a, b) => string.CompareOrdinal(a.MeetingId, b.MeetingId));
+            if (!await TryWriteBlobAsync(index, bucket, whole.BlobETag, sorted, attempt, cancellationToken).ConfigureAwait(false))
             {
                 continue;
             }
@@ -378,14 +386,7 @@ public static class MeetingIndex
     /// <summary>False when another ingestion wrote the bucket's blob since it was read (the caller reads it again and merges again).</summary>
     private static async Task<bool> TryWriteBlobAsync(IndexStorage index, string bucket, ETag? read, IReadOnlyList<MeetingIndexEntry> entries, int attempt, CancellationToken cancellationToken)
     {
-        var blocks = GzipJson.Compress((Stream stream) => IndexPackLayout.Write(stream, entries));
-        using var content = new MemoryStream(blocks.Sum(b => b.Length));
-        foreach (var block in blocks)
-        {
-            content.Write(block);
-        }
-
-        content.Position = 0;
+        using var content = new BlocksStream(GzipJson.Compress((Stream stream) => IndexPackLayout.Write(stream, entries)));
         var conditions = read is { } etag ? new BlobRequestConditions { IfMatch = etag } : new BlobRequestConditions { IfNoneMatch = ETag.All };
         try
         {
