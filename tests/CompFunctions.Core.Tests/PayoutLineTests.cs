@@ -61,6 +61,20 @@ public sealed class PayoutLineTests
     }
 
     [Fact]
+    public void Meeting_ids_order_as_their_ids_followed_by_the_separator_order()
+    {
+        string[] meetings = ["m1", "m1a", "m10", "m1:x", "m1-", "M1", "m", "m1:", "é1", "", "m1:x:"];
+
+        foreach (var a in meetings)
+        {
+            foreach (var b in meetings)
+            {
+                Assert.Equal(Math.Sign(string.CompareOrdinal(a + ":", b + ":")), Math.Sign(PayoutLine.CompareAsLineIdPrefixes(a, b)));
+            }
+        }
+    }
+
+    [Fact]
     public void A_line_id_written_into_a_span_is_the_id_read_as_a_string()
     {
         foreach (var line in new[] { Line(null, "M-1", "pipeline"), Line("M-1:pipeline@2026-10", "M-1", "pipeline") })

@@ -95,6 +95,33 @@ public sealed class StatementJsonTests
     }
 
     [Fact]
+    public async Task Lines_are_written_in_line_id_order_and_verdicts_in_meeting_id_order_whatever_the_meeting_ids_and_period_lines()
+    {
+        // Meeting ids whose order parts from their lines' order: prefixes of others, the separator
+        // inside an id ("m1:a"'s lines come before "m1"'s), chars on either side of ':'.
+        string[] ids = ["m1", "m1:a", "m1a", "m10", "m1-", "M1", "m", "m1:", "é1", "m1:a:"];
+        var (evaluator, month, earlier) = await BusyMonthAsync();
+        var renamed = month.Select((m, i) => i < ids.Length ? m with { MeetingId = ids[i] } : m).Reverse().ToList();
+        var evaluation = evaluator.Evaluate("sdr-busy", November, renamed, earlier);
+        var some = evaluation.Meetings[^1].Lines[0];
+        evaluation = evaluation with { PeriodLines = [some with { LineId = "zz:period" }, some with { LineId = "period:ramp_guarantee" }, some with { LineId = "m1:a@2026-10" }] };
+
+        var encoded = StatementStore.Encode(Partition, evaluation, null);
+
+        var inOrder = StatementStore.Encode(
+            Partition,
+            evaluation.Lines.OrderBy(l => l.LineId, StringComparer.Ordinal).ToArray(),
+            evaluation.Meetings.Where(m => m.Verdict is not null).Select(m => new EvaluatedVerdict(m.Meeting.MeetingId, m.Verdict!)).OrderBy(v => v.MeetingId, StringComparer.Ordinal).ToArray(),
+            [],
+            null);
+        Assert.Equal(inOrder.Digest, encoded.Digest);
+        Assert.Equal(Printed(StatementStore.FromRow(inOrder.Row)), Printed(StatementStore.FromRow(encoded.Row)));
+        Assert.Equal(
+            evaluation.Lines.Select(l => l.LineId).Order(StringComparer.Ordinal),
+            StatementStore.FromRow(encoded.Row).Body.Lines.Select(l => l.Line.LineId));
+    }
+
+    [Fact]
     public async Task An_evaluation_equal_to_the_stored_statement_is_recognised_without_writing_anything()
     {
         var (evaluator, month, earlier) = await BusyMonthAsync();

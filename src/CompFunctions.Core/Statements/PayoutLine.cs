@@ -112,20 +112,40 @@ public sealed record PayoutLine(
             return string.CompareOrdinal(a.LineId, b.LineId);
         }
 
-        var byMeeting = string.CompareOrdinal(a.MeetingId, b.MeetingId);
-        if (byMeeting == 0)
+        if (DifferAt(a.MeetingId, b.MeetingId) is not { } differ)
         {
             return string.CompareOrdinal(a.Component, b.Component);
         }
 
-        // Different meeting ids: the first char where "{meeting}:" texts differ decides (':' counts as a char of the id).
-        var x = a.MeetingId.AsSpan();
-        var y = b.MeetingId.AsSpan();
+        // Different meeting ids: the first char where "{meeting}:" texts differ decides; when that
+        // is the ':' after one id against a ':' inside the other, the components take part.
+        return differ.A != differ.B ? differ.A.CompareTo(differ.B) : string.CompareOrdinal(a.LineId, b.LineId);
+    }
+
+    /// <summary>
+    /// Orders meeting ids as <c>"{id}:"</c> texts order (ordinal): the order of their lines' ids
+    /// wherever one id's lines cannot interleave with another's — that is, unless one id followed
+    /// by ':' begins the other. Meeting ids, not <see cref="string.CompareOrdinal(string, string)"/>
+    /// of them: "A-1" comes before "A" here ('-' is below ':'), after it there.
+    /// </summary>
+    public static int CompareAsLineIdPrefixes(string a, string b) =>
+        DifferAt(a, b) is not { } differ ? 0
+        : differ.A != differ.B ? differ.A.CompareTo(differ.B)
+        : a.Length.CompareTo(b.Length); // "{a}:" begins "{b}:", or the other way round: the shorter first
+
+    /// <summary>The chars of <c>"{a}:"</c> and <c>"{b}:"</c> at the first place the ids differ; null for equal ids.</summary>
+    private static (char A, char B)? DifferAt(string a, string b)
+    {
+        var x = a.AsSpan();
+        var y = b.AsSpan();
         var common = Math.Min(x.Length, y.Length);
         var at = x[..common].CommonPrefixLength(y[..common]);
-        var cx = at < x.Length ? x[at] : ':';
-        var cy = at < y.Length ? y[at] : ':';
-        return cx != cy ? cx.CompareTo(cy) : string.CompareOrdinal(a.LineId, b.LineId);
+        if (at == x.Length && at == y.Length)
+        {
+            return null;
+        }
+
+        return (at < x.Length ? x[at] : ':', at < y.Length ? y[at] : ':');
     }
 
     public string Reason { get => _reason?.Value!; init => _reason = LazyText.From(value); }

@@ -300,23 +300,37 @@ public sealed class StatementStore(TableServiceClient tables)
     /// </summary>
     public static EncodedStatement Encode(string partition, PeriodEvaluation evaluation, StatementHead? stored)
     {
-        // Gathered into arrays of the right size and sorted in place (ids are unique within a statement, so order is total).
-        var count = evaluation.PeriodLines.Count;
+        // The meetings in the order of their lines' ids, each meeting's few lines in order, then
+        // the period's lines merged in: the lines come out in line-id order without sorting them
+        // all (a sort of ~1,500 lines by composed ids was ~5 % of a re-evaluated month). Checked
+        // in one pass; ids that break the shortcut (one id and ':' beginning another) are sorted.
+        var meetings = evaluation.Meetings.ToArray();
+        Array.Sort(meetings, static (a, b) => PayoutLine.CompareAsLineIdPrefixes(a.Meeting.MeetingId, b.Meeting.MeetingId));
+        var count = 0;
         var judged = 0;
-        foreach (var meeting in evaluation.Meetings)
+        foreach (var meeting in meetings)
         {
             count += meeting.Lines.Count;
             judged += meeting.Verdict is null ? 0 : 1;
         }
 
-        var lines = new PayoutLine[count];
+        var fromMeetings = new PayoutLine[count];
         var verdicts = new EvaluatedVerdict[judged];
         var (l, v) = (0, 0);
-        foreach (var meeting in evaluation.Meetings)
+        foreach (var meeting in meetings)
         {
+            var first = l;
             for (var i = 0; i < meeting.Lines.Count; i++)
             {
-                lines[l++] = meeting.Lines[i];
+                // Insertion: a meeting has a line per plan component, a handful.
+                var line = meeting.Lines[i];
+                var at = l++;
+                for (; at > first && PayoutLine.CompareLineIds(fromMeetings[at - 1], line) > 0; at--)
+                {
+                    fromMeetings[at] = fromMeetings[at - 1];
+                }
+
+                fromMeetings[at] = line;
             }
 
             if (meeting.Verdict is { } verdict)
@@ -325,14 +339,53 @@ public sealed class StatementStore(TableServiceClient tables)
             }
         }
 
-        foreach (var line in evaluation.PeriodLines)
+        var periodLines = evaluation.PeriodLines.ToArray();
+        Array.Sort(periodLines, PayoutLine.CompareLineIds);
+        var lines = Merged(fromMeetings, periodLines);
+        if (!InOrder(lines, PayoutLine.CompareLineIds))
         {
-            lines[l++] = line;
+            Array.Sort(lines, PayoutLine.CompareLineIds);
         }
 
-        Array.Sort(lines, PayoutLine.CompareLineIds);
-        Array.Sort(verdicts, static (a, b) => string.CompareOrdinal(a.MeetingId, b.MeetingId));
+        if (!InOrder(verdicts, ByMeetingId))
+        {
+            Array.Sort(verdicts, ByMeetingId);
+        }
+
         return Encode(partition, lines, verdicts, stored?.Adjustments ?? [], stored);
+    }
+
+    private static readonly Comparison<EvaluatedVerdict> ByMeetingId = static (a, b) => string.CompareOrdinal(a.MeetingId, b.MeetingId);
+
+    /// <summary>Two lists in line-id order as one in that order.</summary>
+    private static PayoutLine[] Merged(PayoutLine[] a, PayoutLine[] b)
+    {
+        if (b.Length == 0)
+        {
+            return a;
+        }
+
+        var merged = new PayoutLine[a.Length + b.Length];
+        var (i, j) = (0, 0);
+        for (var k = 0; k < merged.Length; k++)
+        {
+            merged[k] = j == b.Length || (i < a.Length && PayoutLine.CompareLineIds(a[i], b[j]) <= 0) ? a[i++] : b[j++];
+        }
+
+        return merged;
+    }
+
+    private static bool InOrder<T>(T[] items, Comparison<T> comparison)
+    {
+        for (var i = 1; i < items.Length; i++)
+        {
+            if (comparison(items[i - 1], items[i]) > 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>
